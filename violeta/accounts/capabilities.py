@@ -1,0 +1,95 @@
+"""What each role can do, as the staff home shows it. Later features add their entry here."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from violeta.accounts import roles
+
+
+@dataclasses.dataclass(frozen=True)
+class Capability:
+    title: str | Promise
+    description: str | Promise
+    allowed: Callable[[Any], bool]
+    url_name: str | None = None
+
+    def url(self) -> str | None:
+        return reverse(self.url_name) if self.url_name else None
+
+
+CAPABILITIES: tuple[Capability, ...] = (
+    Capability(
+        _("Tipos y modalidades de violencia"),
+        _("Consulta las definiciones de la ley general y de la ley estatal."),
+        roles.is_staff_member,
+        "portal:violence_catalogs",
+    ),
+    Capability(
+        _("Directorio de instituciones"),
+        _("A dónde canalizar, con teléfonos, domicilios y horarios."),
+        roles.is_staff_member,
+        "portal:directory",
+    ),
+    Capability(
+        _("Principios de actuación"),
+        _(
+            "Los principios que guían toda atención y los lineamientos para grupos en "
+            "condición de vulnerabilidad."
+        ),
+        roles.is_staff_member,
+        "portal:principles",
+    ),
+    Capability(
+        _("Capacitación"),
+        _("Cursos sobre tipos de violencia y el protocolo de atención."),
+        roles.can_take_training,
+    ),
+    Capability(
+        _("Registrar un caso"),
+        _("Registra el relato una sola vez en el formato único y canalízalo al IMM."),
+        roles.can_register_cases,
+    ),
+    Capability(
+        _("Casos asignados"),
+        _(
+            "Los expedientes que tienes asignados: atención psicológica, jurídica y de "
+            "trabajo social."
+        ),
+        roles.is_atencion,
+    ),
+    Capability(
+        _("Asignar casos"),
+        _("Distribuye los casos entre el personal de atención y supervisa los plazos."),
+        roles.can_assign_cases,
+    ),
+    Capability(
+        _("Estadística"),
+        _("Indicadores agregados que nunca exponen a una persona."),
+        roles.can_see_statistics,
+    ),
+    Capability(
+        _("Procedimientos del comité y del OIC"),
+        _("Sesiones del comité, medidas de protección, investigación y resolución."),
+        roles.is_autoridad,
+    ),
+    Capability(
+        _("Personas usuarias y catálogos"),
+        _(
+            "Altas, bajas y roles del personal; catálogos y directorio. Sin acceso al "
+            "contenido de los casos."
+        ),
+        roles.is_administracion,
+        "admin:index",
+    ),
+)
+
+
+def capabilities_for(user: Any) -> list[Capability]:
+    return [capability for capability in CAPABILITIES if capability.allowed(user)]

@@ -1,0 +1,67 @@
+"""Reads of the catalogs. Catalog content is public law and public directory data, so these
+take a date rather than a viewer: what was in force on that day."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TypeVar
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from violeta.catalogs.models import (
+    CatalogEntry,
+    Dependencia,
+    Institution,
+    Law,
+    Principle,
+    ViolenceModality,
+    ViolenceType,
+    VulnerableGroup,
+)
+
+EntryT = TypeVar("EntryT", bound=CatalogEntry)
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def in_force(queryset: QuerySet[EntryT], *, on: datetime.date | None = None) -> list[EntryT]:
+    """The newest version of each code that is in force on the day (today by default)."""
+    day = on or _today()
+    candidates = queryset.filter(
+        Q(effective_date__lte=day), Q(repealed_date__isnull=True) | Q(repealed_date__gt=day)
+    ).order_by("code", "-effective_date")
+    newest: dict[tuple[str, str], EntryT] = {}
+    for entry in candidates:
+        newest.setdefault((getattr(entry, "law", ""), entry.code), entry)
+    return sorted(newest.values(), key=lambda entry: (entry.position, entry.code))
+
+
+def violence_types(*, law: Law, on: datetime.date | None = None) -> list[ViolenceType]:
+    return in_force(ViolenceType.objects.filter(law=law), on=on)
+
+
+def violence_modalities(*, law: Law, on: datetime.date | None = None) -> list[ViolenceModality]:
+    return in_force(ViolenceModality.objects.filter(law=law), on=on)
+
+
+def dependencias(*, on: datetime.date | None = None) -> list[Dependencia]:
+    return in_force(Dependencia.objects.all(), on=on)
+
+
+def imm(*, on: datetime.date | None = None) -> Dependencia | None:
+    return next((dep for dep in dependencias(on=on) if dep.is_imm), None)
+
+
+def institutions(*, on: datetime.date | None = None) -> list[Institution]:
+    return in_force(Institution.objects.all(), on=on)
+
+
+def principles(*, on: datetime.date | None = None) -> list[Principle]:
+    return in_force(Principle.objects.all(), on=on)
+
+
+def vulnerable_groups(*, on: datetime.date | None = None) -> list[VulnerableGroup]:
+    return in_force(VulnerableGroup.objects.all(), on=on)

@@ -1,0 +1,171 @@
+"""Shared fixtures: one persona per role (and always an outsider), catalogs, browser set-up."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from violeta.accounts.roles import Role, Specialty
+
+# Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse
+# ORM calls made from it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path(os.environ.get("VIOLETA_CHROMIUM", "/usr/bin/chromium"))
+REQUIRE_BROWSER = os.environ.get("VIOLETA_REQUIRE_BROWSER", "") not in ("", "0")
+_skipped_browser_tests: list[str] = []
+
+PERSONAS = (
+    "servidora",
+    "atencion",
+    "enlace",
+    "coordinacion",
+    "autoridad",
+    "admin_sistema",
+    "outsider",
+)
+
+
+def _chromium_available() -> bool:
+    return CHROMIUM.exists() and os.access(CHROMIUM, os.X_OK)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    browser_items = [item for item in items if item.get_closest_marker("browser")]
+    if not browser_items or _chromium_available():
+        return
+    if REQUIRE_BROWSER:
+        raise pytest.UsageError(
+            f"Chromium is required (VIOLETA_REQUIRE_BROWSER is set) but {CHROMIUM} is missing."
+        )
+    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}")
+    for item in browser_items:
+        item.add_marker(skip)
+        _skipped_browser_tests.append(item.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not _skipped_browser_tests:
+        return
+    terminalreporter.section("browser tests skipped", sep="!", red=True, bold=True)
+    terminalreporter.write_line(
+        f"{len(_skipped_browser_tests)} browser test(s) did not run because Chromium is missing:"
+    )
+    for nodeid in _skipped_browser_tests:
+        terminalreporter.write_line(f"  {nodeid}")
+    terminalreporter.write_line(
+        "Install it with `sudo apt-get install chromium` (Debian/Ubuntu) or point "
+        "VIOLETA_CHROMIUM at a Chromium binary, then run `make test` again."
+    )
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    # Debian's Chromium, never a downloaded browser. The flags keep it off the network.
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "locale": "es-MX", "timezone_id": "America/Chihuahua"}
+
+
+@pytest.fixture
+def catalogs(db: None) -> None:
+    """The real catalog files, loaded as `make run` loads them."""
+    from violeta.catalogs.services import catalogs_load
+
+    catalogs_load()
+
+
+def _make(role: Role, **extra: Any) -> Any:
+    from violeta.testing.factories import DependenciaFactory, UserFactory
+
+    imm = DependenciaFactory(code="imm_prueba", name_es="IMM (prueba)", is_imm=True)
+    extra.setdefault("dependencia", imm)
+    return UserFactory(role=role, **extra)
+
+
+@pytest.fixture
+def servidora(db: None) -> Any:
+    from violeta.testing.factories import DependenciaFactory
+
+    return _make(
+        Role.SERVIDORA,
+        email="servidora@prueba.violeta.mx",
+        full_name="Servidora Pública",
+        dependencia=DependenciaFactory(code="dif_prueba", name_es="DIF (prueba)"),
+    )
+
+
+@pytest.fixture
+def atencion(db: None) -> Any:
+    return _make(
+        Role.ATENCION,
+        email="atencion@prueba.violeta.mx",
+        full_name="Atención Psicológica",
+        specialty=Specialty.PSICOLOGIA,
+    )
+
+
+@pytest.fixture
+def enlace(db: None) -> Any:
+    from violeta.testing.factories import DependenciaFactory
+
+    return _make(
+        Role.ENLACE,
+        email="enlace@prueba.violeta.mx",
+        full_name="Enlace de Igualdad",
+        dependencia=DependenciaFactory(code="cultura_prueba", name_es="Cultura (prueba)"),
+    )
+
+
+@pytest.fixture
+def coordinacion(db: None) -> Any:
+    return _make(
+        Role.COORDINACION, email="coordinacion@prueba.violeta.mx", full_name="Coordinación"
+    )
+
+
+@pytest.fixture
+def autoridad(db: None) -> Any:
+    return _make(Role.AUTORIDAD, email="autoridad@prueba.violeta.mx", full_name="Autoridad OIC")
+
+
+@pytest.fixture
+def admin_sistema(db: None) -> Any:
+    return _make(Role.ADMINISTRACION, email="admin@prueba.violeta.mx", full_name="Administración")
+
+
+@pytest.fixture
+def outsider(db: None) -> Any:
+    """A logged-in public servant with no relation to anything under test."""
+    from violeta.testing.factories import DependenciaFactory
+
+    return _make(
+        Role.SERVIDORA,
+        email="ajena@prueba.violeta.mx",
+        full_name="Persona Ajena",
+        dependencia=DependenciaFactory(code="ajena_prueba", name_es="Otra dependencia"),
+    )
+
+
+@pytest.fixture
+def persona(request: pytest.FixtureRequest) -> Any:
+    """Indirectly parametrised: ``@pytest.mark.parametrize("persona", PERSONAS, indirect=True)``."""
+    return request.getfixturevalue(request.param)

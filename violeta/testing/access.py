@@ -1,0 +1,81 @@
+"""The URL x role access matrix: what every persona must get from every URL pattern.
+
+Add a row here for each new URL pattern; ``test_access_matrix`` fails for any named pattern
+without one. Expectations are written per persona, with ``default`` for the rest.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+ANONYMOUS = "anonymous"
+PERSONAS = (
+    ANONYMOUS,
+    "servidora",
+    "atencion",
+    "enlace",
+    "coordinacion",
+    "autoridad",
+    "admin_sistema",
+    "outsider",
+)
+STAFF = PERSONAS[1:]
+
+
+@dataclasses.dataclass(frozen=True)
+class Answer:
+    status: int
+    redirect_to: str | None = None  # URL name the Location header must start with
+
+    def __str__(self) -> str:
+        return f"{self.status}" + (f" -> {self.redirect_to}" if self.redirect_to else "")
+
+
+OK = Answer(200)
+TO_LOGIN = Answer(302, "accounts:login")
+TO_HOME = Answer(302, "accounts:home")
+TO_ADMIN_LOGIN = Answer(302, "admin:login")
+NOT_FOUND = Answer(404)
+FORBIDDEN = Answer(403)
+METHOD_NOT_ALLOWED = Answer(405)
+
+
+@dataclasses.dataclass(frozen=True)
+class Route:
+    name: str
+    default: Answer
+    per_persona: dict[str, Answer] = dataclasses.field(default_factory=dict)
+    method: str = "get"
+    data: dict[str, str] = dataclasses.field(default_factory=dict)
+    # Builds reverse() kwargs from the objects the test made (see test_access_matrix).
+    kwargs: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+
+    def expected(self, persona: str) -> Answer:
+        return self.per_persona.get(persona, self.default)
+
+
+def everyone_but_anonymous(answer: Answer) -> dict[str, Answer]:
+    return dict.fromkeys(STAFF, answer)
+
+
+ROUTES: tuple[Route, ...] = (
+    # Public pages: everybody, logged in or not.
+    Route("portal:home", OK),
+    Route("portal:directory", OK),
+    Route("portal:principles", OK),
+    Route("portal:violence_catalogs", OK),
+    Route("set_language", Answer(302), method="post", data={"language": "en", "next": "/"}),
+    # Staff.
+    Route("accounts:login", TO_HOME, {ANONYMOUS: OK}),
+    Route("accounts:logout", METHOD_NOT_ALLOWED),
+    Route("accounts:home", OK, {ANONYMOUS: TO_LOGIN}),
+    Route("admin_login_redirect", Answer(302, "accounts:login")),
+)
+
+# URL names outside the admin that are deliberately not in ROUTES, with the reason.
+NOT_IN_MATRIX: dict[str, str] = {}
+
+# The Django admin: only administración, and only for the apps it administers.
+ADMINISTERED_APP_LABELS = ("accounts", "catalogs")

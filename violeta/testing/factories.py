@@ -1,0 +1,47 @@
+"""Factories with fixed, readable defaults. Catalog rows come from the real catalog files when a
+test loads them; these make minimal rows for tests that do not need the whole catalog."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+
+from violeta.accounts.models import User
+from violeta.accounts.roles import Role
+from violeta.catalogs.models import Dependencia
+
+TEST_PASSWORD = "contraseña-de-prueba-12"  # noqa: S105
+
+
+class DependenciaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Dependencia
+        django_get_or_create = ("code", "effective_date")
+
+    code = factory.Sequence(lambda n: f"dependencia_{n}")
+    name_es = factory.Sequence(lambda n: f"Dependencia de prueba {n}")
+    short_name = factory.Sequence(lambda n: f"DP{n}")
+    description_es = "Dependencia creada para pruebas."
+    legal_source = "Datos de prueba"
+    source_document = "Pruebas"
+    effective_date = datetime.date(2021, 1, 1)
+    kind = "dependencia"
+    loaded_from = "factory"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"persona{n}@prueba.violeta.mx")
+    full_name = factory.Sequence(lambda n: f"Persona de Prueba {n}")
+    role = Role.SERVIDORA
+    dependencia = factory.SubFactory(DependenciaFactory)
+
+    @classmethod
+    def _create(cls, model_class: type[User], *args: object, **kwargs: object) -> User:
+        # Through the manager, as real accounts are made: lower-cased e-mail, full_clean.
+        password = str(kwargs.pop("password", TEST_PASSWORD))
+        email = str(kwargs.pop("email"))
+        return model_class.objects.create_user(email, password, **kwargs)

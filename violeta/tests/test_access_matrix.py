@@ -1,0 +1,188 @@
+"""Every URL pattern x every persona (and an anonymous visitor) gets exactly the expected answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from violeta.testing.access import (
+    ANONYMOUS,
+    FORBIDDEN,
+    METHOD_NOT_ALLOWED,
+    NOT_FOUND,
+    NOT_IN_MATRIX,
+    OK,
+    PERSONAS,
+    ROUTES,
+    TO_ADMIN_LOGIN,
+    Answer,
+    Route,
+)
+
+
+def named_patterns(
+    patterns: Any = None, namespace: str | None = None
+) -> Iterator[tuple[str | None, str | None]]:
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or namespace
+            if pattern.namespace and namespace:
+                inner = f"{namespace}:{pattern.namespace}"
+            yield from named_patterns(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            if pattern.name is None:
+                yield namespace, None
+            else:
+                yield namespace, f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def _const(kwargs: dict[str, Any]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    return lambda world: kwargs
+
+
+def _view_on_site_kwargs(obj: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    def build(world: dict[str, Any]) -> dict[str, Any]:
+        content_type = ContentType.objects.get_for_model(obj)
+        return {"content_type_id": content_type.pk, "object_id": obj.pk}
+
+    return build
+
+
+def admin_routes(objects: dict[str, Any]) -> list[Route]:
+    """Every admin URL, with what each persona must get."""
+    only_admin = {"admin_sistema": OK}
+    routes = [
+        Route("admin:index", TO_ADMIN_LOGIN, only_admin),
+        Route("admin:password_change", TO_ADMIN_LOGIN, only_admin),
+        Route("admin:password_change_done", TO_ADMIN_LOGIN, only_admin),
+        Route("admin:jsi18n", TO_ADMIN_LOGIN, only_admin),
+        # Without a field to complete, the admin refuses the query.
+        Route("admin:autocomplete", TO_ADMIN_LOGIN, {"admin_sistema": FORBIDDEN}),
+        Route("admin:logout", Answer(302, "admin:index"), {"admin_sistema": METHOD_NOT_ALLOWED}),
+        Route("admin:login", Answer(302, "accounts:login")),
+    ]
+    for label in ("accounts", "catalogs"):
+        routes.append(
+            Route(
+                "admin:app_list",
+                TO_ADMIN_LOGIN,
+                only_admin,
+                kwargs=_const({"app_label": label}),
+            )
+        )
+    for model in admin.site._registry:
+        opts = model._meta
+        prefix = f"admin:{opts.app_label}_{opts.model_name}"
+        obj = objects[opts.label]
+        object_kwargs = _const({"object_id": obj.pk})
+        routes += [
+            Route(f"{prefix}_changelist", TO_ADMIN_LOGIN, only_admin),
+            Route(f"{prefix}_add", TO_ADMIN_LOGIN, only_admin),
+            Route(f"{prefix}_history", TO_ADMIN_LOGIN, only_admin, kwargs=object_kwargs),
+            Route(f"{prefix}_delete", TO_ADMIN_LOGIN, only_admin, kwargs=object_kwargs),
+            Route(f"{prefix}_change", TO_ADMIN_LOGIN, only_admin, kwargs=object_kwargs),
+            # No catalog row has a public page of its own.
+            Route(
+                "admin:view_on_site",
+                TO_ADMIN_LOGIN,
+                {"admin_sistema": NOT_FOUND},
+                kwargs=_view_on_site_kwargs(obj),
+            ),
+        ]
+        if opts.label == "accounts.User":
+            routes.append(
+                Route(
+                    "admin:auth_user_password_change",
+                    TO_ADMIN_LOGIN,
+                    only_admin,
+                    kwargs=_const({"id": obj.pk}),
+                )
+            )
+    return routes
+
+
+@pytest.fixture
+def world(
+    catalogs, servidora, atencion, enlace, coordinacion, autoridad, admin_sistema, outsider
+) -> dict[str, Any]:
+    people = {
+        "servidora": servidora,
+        "atencion": atencion,
+        "enlace": enlace,
+        "coordinacion": coordinacion,
+        "autoridad": autoridad,
+        "admin_sistema": admin_sistema,
+        "outsider": outsider,
+    }
+    objects: dict[str, Any] = {"people": people}
+    for model in admin.site._registry:
+        objects[model._meta.label] = (
+            servidora if model._meta.label == "accounts.User" else model._default_manager.first()
+        )
+    return objects
+
+
+def client_for(persona: str, world: dict[str, Any]) -> Client:
+    client = Client()
+    if persona != ANONYMOUS:
+        client.force_login(world["people"][persona])
+    return client
+
+
+def check(route: Route, persona: str, client: Client, world: dict[str, Any]) -> str | None:
+    kwargs = route.kwargs(world) if route.kwargs else {}
+    url = reverse(route.name, kwargs=kwargs)
+    response = getattr(client, route.method)(url, route.data)
+    expected = route.expected(persona)
+    where = f"{route.method.upper()} {url} as {persona}"
+    if response.status_code != expected.status:
+        return f"{where}: got {response.status_code}, expected {expected}"
+    if expected.redirect_to:
+        target = reverse(expected.redirect_to)
+        location = response.headers.get("Location", "")
+        if not location.startswith(target):
+            return f"{where}: redirected to {location}, expected {target}"
+    return None
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_route_answers_each_persona_as_expected(persona, world):
+    client = client_for(persona, world)
+    problems = [
+        problem
+        for route in (*ROUTES, *admin_routes(world))
+        if (problem := check(route, persona, client, world)) is not None
+    ]
+    assert problems == []
+
+
+def test_every_url_pattern_is_in_the_matrix(db):
+    covered = {route.name for route in ROUTES} | set(NOT_IN_MATRIX)
+    covered_admin = {route.name for route in admin_routes(_fake_objects())}
+    missing = []
+    for namespace, name in named_patterns():
+        if namespace == "admin":
+            # The admin's unnamed patterns are its redirect to the change page and catch-all.
+            if name is not None and name not in covered_admin:
+                missing.append(name)
+            continue
+        if name is None or name not in covered:
+            missing.append(name or f"unnamed pattern in {namespace or 'root'}")
+    assert missing == []
+
+
+def _fake_objects() -> dict[str, Any]:
+    return {model._meta.label: model(pk=1) for model in admin.site._registry}
+
+
+def test_the_admin_never_registers_an_app_administration_may_not_manage():
+    registered = {model._meta.app_label for model in admin.site._registry}
+    assert registered <= {"accounts", "catalogs"}
+    assert apps.is_installed("django.contrib.admin")
