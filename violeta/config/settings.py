@@ -19,7 +19,7 @@ from violeta.config.env import Env
 env = Env()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = Path(env.get_str("VIOLETA_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR = BASE_DIR / env.get_str("VIOLETA_VAR_DIR", "var")  # relative paths: to the checkout
 
 DEBUG = env.get_bool("DEBUG", default=False)
 
@@ -47,6 +47,7 @@ ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1",
 CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    "violeta.config",
     "violeta.accounts",
     "violeta.catalogs",
     "violeta.portal",
@@ -64,7 +65,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "violeta.portal.middleware.SpanishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "violeta.config.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -183,10 +184,14 @@ SECURE_HSTS_SECONDS = env.get_int(
     "SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000, minimum=0
 )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.get_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.get_bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "no-referrer"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Django's W003 looks for its own CSRF middleware by name; ours subclasses it (see
+# violeta/config/csrf.py) and violeta.config.checks verifies it is installed instead.
+SILENCED_SYSTEM_CHECKS = ["security.W003"]
 
 # --- Site -----------------------------------------------------------------------------------
 # Where "Salida rápida" sends a visitor: a neutral page that says nothing about this site.
