@@ -28,7 +28,9 @@ def test_home_in_spanish_names_the_imm_and_072(page: Page, live_server, catalogs
     expect(page.get_by_role("link", name="072", exact=True)).to_be_visible()
     expect(page.get_by_text("extensión 2604")).to_be_visible()
     expect(page.get_by_role("heading", name="¿Estás en peligro ahora?")).to_be_visible()
-    expect(page.get_by_role("heading", name="Otras instituciones que pueden ayudarte")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Otras instituciones que pueden ayudarte")
+    ).to_be_visible()
 
 
 def test_visitor_switches_to_english_and_back(page: Page, live_server, catalogs):
