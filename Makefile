@@ -11,6 +11,7 @@ PORT ?= 8000
 VIOLETA_VAR_DIR ?= var
 export VIOLETA_VAR_DIR
 SECRET_FILE := $(VIOLETA_VAR_DIR)/secret_key
+KEYRING_FILE := $(VIOLETA_VAR_DIR)/keyring.json
 
 .DEFAULT_GOAL := help
 .PHONY: help run serve test test-browser lint format typecheck messages translations check-deploy clean
@@ -27,10 +28,13 @@ $(STAMP): pyproject.toml requirements.lock
 $(SECRET_FILE):
 	$(PYTHON) scripts/ensure_secret_key.py $(SECRET_FILE)
 
+$(KEYRING_FILE): | $(STAMP) $(SECRET_FILE)
+	$(PY) manage.py create_keyring
+
 translations: $(STAMP) ## Compile the translation catalogs (.po -> .mo)
 	$(PY) manage.py compile_translations
 
-run: $(STAMP) $(SECRET_FILE) translations ## Set up everything (SQLite) and serve on http://127.0.0.1:8000
+run: $(STAMP) $(SECRET_FILE) $(KEYRING_FILE) translations ## Set up everything (SQLite) and serve on http://127.0.0.1:8000
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_catalogs
 	DEBUG=1 $(PY) manage.py seed_demo
@@ -40,7 +44,7 @@ run: $(STAMP) $(SECRET_FILE) translations ## Set up everything (SQLite) and serv
 test: $(STAMP) $(SECRET_FILE) translations ## Run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff (lint and format check) and mypy
+lint: $(STAMP) $(SECRET_FILE) ## ruff (lint and format check) and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy violeta

@@ -169,3 +169,20 @@ def outsider(db: None) -> Any:
 def persona(request: pytest.FixtureRequest) -> Any:
     """Indirectly parametrised: ``@pytest.mark.parametrize("persona", PERSONAS, indirect=True)``."""
     return request.getfixturevalue(request.param)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_keyring() -> Any:
+    """A keyring of the test session's own: tests never touch var/keyring.json."""
+    import json
+
+    from django.test import override_settings
+
+    from violeta.crypto.keys import new_keyring, reset_key_provider
+
+    override = override_settings(VIOLETA_KEYRING=json.dumps(new_keyring()))
+    override.enable()
+    reset_key_provider()
+    yield
+    override.disable()
+    reset_key_provider()

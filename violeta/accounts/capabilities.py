@@ -88,6 +88,12 @@ CAPABILITIES: tuple[Capability, ...] = (
         roles.is_administracion,
         "admin:index",
     ),
+    Capability(
+        _("Segundo factor"),
+        _("Tu aplicación de autenticación y tus códigos de recuperación."),
+        roles.requires_second_factor,
+        "accounts:second_factor",
+    ),
 )
 
 

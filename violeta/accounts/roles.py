@@ -27,8 +27,11 @@ class Specialty(models.TextChoices):
     TRABAJO_SOCIAL = "trabajo_social", _("Trabajo social")
 
 
-# Roles whose members will handle case data; later they must enrol a second factor.
+# Roles whose members will handle case data.
 CASE_ROLES = frozenset({Role.ATENCION, Role.ENLACE, Role.COORDINACION, Role.AUTORIDAD})
+# Roles that must log in with a second factor: everybody who can see case data, and whoever
+# administers the accounts of those who can.
+SECOND_FACTOR_ROLES = CASE_ROLES | {Role.ADMINISTRACION}
 # App labels the system administrator manages in the admin. Case apps are never listed here:
 # administración keeps users and catalogs, never case contents.
 ADMINISTERED_APPS = frozenset({"accounts", "catalogs"})
@@ -97,3 +100,8 @@ def can_manage_users(user: Any) -> bool:
 
 def can_take_training(user: Any) -> bool:
     return is_staff_member(user)
+
+
+def requires_second_factor(user: Any) -> bool:
+    """Must prove a second factor (TOTP or a recovery code) before reaching any staff page."""
+    return _role(user) in SECOND_FACTOR_ROLES

@@ -2,19 +2,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from violeta.accounts import views
-from violeta.accounts.forms import EmailAuthenticationForm
 
 app_name = "accounts"
 urlpatterns = [
-    path(
-        "entrar/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html",
-            authentication_form=EmailAuthenticationForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
+    path("entrar/", views.LoginView.as_view(), name="login"),
     path("salir/", auth_views.LogoutView.as_view(), name="logout"),
     path("inicio/", views.home, name="home"),
+    path("segundo-factor/", views.second_factor_settings, name="second_factor"),
+    path("segundo-factor/configurar/", views.second_factor_enrol, name="second_factor_enrol"),
+    path("segundo-factor/verificar/", views.second_factor_verify, name="second_factor_verify"),
 ]

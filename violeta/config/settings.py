@@ -6,11 +6,15 @@ time: apps read ``django.conf.settings`` when they need a value.
 
 from __future__ import annotations
 
+import os
 import secrets
+import tempfile
 import zoneinfo
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -48,8 +52,12 @@ CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "violeta.config",
+    "violeta.audit",
+    "violeta.crypto",
     "violeta.accounts",
     "violeta.catalogs",
+    "violeta.notifications",
+    "violeta.cases",
     "violeta.portal",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -57,18 +65,32 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything below, so that every response but a static file is seen by both:
+    # redirects, CSRF failures, lockouts and error pages included.
+    "violeta.config.middleware.PrivateCacheControlMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "violeta.portal.middleware.SpanishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "violeta.config.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "violeta.accounts.middleware.SecondFactorRequiredMiddleware",
+    "violeta.audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a lockout detected during login into our page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "violeta.config.urls"
@@ -102,6 +124,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers proceed while one writer writes; IMMEDIATE takes the write lock at the
+    # start of each transaction, so two writers queue (up to the timeout) instead of failing
+    # half-way. Tests use a file too: the in-memory test database locks whole tables.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    # One file per test process, so two test runs at once never share (and destroy) one.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"violeta-test-{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, rate-limit counters ---------------------------------------------------
@@ -142,6 +177,54 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_AGE = env.get_int("SESSION_IDLE_MINUTES", default=15, minimum=1, maximum=720) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is therefore an inactivity timeout
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+AUTHENTICATION_BACKENDS = [
+    # django-axes refuses a locked-out login before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# --- Second factor (django-otp) -------------------------------------------------------------
+# Who must use one is decided by violeta.accounts.roles.requires_second_factor; the middleware
+# violeta.accounts.middleware enforces it on every page.
+OTP_TOTP_ISSUER = "Violeta"
+# Seconds to wait after the first wrong code, doubling with each further one (1, 2, 4, ...).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# --- Failed logins (django-axes) ------------------------------------------------------------
+AXES_FAILURE_LIMIT = env.get_int("LOGIN_MAX_FAILURES", default=5, minimum=1, maximum=100)
+AXES_COOLOFF_TIME = timedelta(
+    minutes=env.get_int("LOGIN_LOCKOUT_MINUTES", default=15, minimum=1, maximum=24 * 60)
+)
+# Failures are counted per account *and* address together. By account alone, anybody who knows
+# a colleague's e-mail (the person she reported, say) could keep her out of Violeta from any
+# computer by typing wrong passwords. By address alone, one person in an office behind a shared
+# address would lock out the whole office. Together, an attacker can only lock the account out
+# from where the attacker is; guessing from many addresses is still slow (Argon2, 12-character
+# passwords), and a guessed password alone does not reach case data: those roles also need the
+# second factor, whose own failures count here too (see accounts.views).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "violeta.accounts.lockout.username_for_lockout"
+AXES_CLIENT_IP_CALLABLE = "violeta.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "violeta.accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# A successful login clears the count, so a few typos spread over weeks never add up.
+AXES_RESET_ON_SUCCESS = True
+# The lockout page tells the person when she may try again; further attempts during the
+# lockout must not move that time.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Kept in the database so every app server and restart sees the same counts. Only the counters
+# the lockout needs are kept, and they expire with the cool-off; who logged in when is the
+# audit log's business, not a second, unmanaged copy here.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# Administración unlocks accounts from the user list (an admin action), not from axes' tables.
+AXES_ENABLE_ADMIN = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code"]
+# Quiet: no start-up banner in every command's output, and no user agents in the logs.
+AXES_VERBOSE = False
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "es-mx"
@@ -178,7 +261,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_NAME = "violeta_sesion"
 CSRF_COOKIE_NAME = "violeta_csrf"
 SECURE_SSL_REDIRECT = env.get_bool("SECURE_SSL_REDIRECT", default=False)
-if env.get_bool("BEHIND_TLS_PROXY", default=False):
+# Behind the proxy, the client's address for login lockouts is the last X-Forwarded-For entry,
+# the one our proxy added (violeta.accounts.lockout.client_ip).
+BEHIND_TLS_PROXY = env.get_bool("BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.get_int(
     "SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000, minimum=0
@@ -189,9 +275,39 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "no-referrer"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Only our own files: no inline script or style, no third-party origin, no framing, no plugins.
+# The public pages, the staff pages and the Django admin all work under it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
 # Django's W003 looks for its own CSRF middleware by name; ours subclasses it (see
 # violeta/config/csrf.py) and violeta.config.checks verifies it is installed instead.
 SILENCED_SYSTEM_CHECKS = ["security.W003"]
+
+# --- Encryption keys ------------------------------------------------------------------------
+# The keyring (key-encryption keys and the blind-index key) lives outside the database: a copy
+# of the database or of its backups alone decrypts nothing. See docs/security.md.
+VIOLETA_KEY_PROVIDER = env.get_str("VIOLETA_KEY_PROVIDER", "violeta.crypto.keys.FileKeyProvider")
+VIOLETA_KEYRING = env.get_optional_str("VIOLETA_KEYRING")
+VIOLETA_KEYRING_FILE = str(
+    BASE_DIR / env.get_str("VIOLETA_KEYRING_FILE", str(VAR_DIR / "keyring.json"))
+)
+
+# --- Cases ----------------------------------------------------------------------------------
+CASE_FOLIO_PREFIX = env.get_str("CASE_FOLIO_PREFIX", "IMM")
+# How long an acceso de emergencia (break-glass) lasts.
+EMERGENCY_ACCESS_MINUTES = env.get_int(
+    "EMERGENCY_ACCESS_MINUTES", default=120, minimum=5, maximum=1440
+)
 
 # --- Site -----------------------------------------------------------------------------------
 # Where "Salida rápida" sends a visitor: a neutral page that says nothing about this site.
@@ -199,6 +315,8 @@ QUICK_EXIT_URL = (
     env.get_url("QUICK_EXIT_URL", schemes=("https",))
     or "https://www.google.com/search?q=clima+chihuahua"
 )
+
+DEFAULT_EXCEPTION_REPORTER_FILTER = "violeta.config.reporting.ConfidentialExceptionReporterFilter"
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,8 @@ admin.site.index_title = _("Personas usuarias y catálogos")
 urlpatterns = [
     path("", include("violeta.portal.urls")),
     path("personal/", include("violeta.accounts.urls")),
+    path("casos/", include("violeta.cases.urls")),
+    path("avisos/", include("violeta.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # One way in for everybody: the admin's own login page sends people to the staff login.
     path(

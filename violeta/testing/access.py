@@ -60,6 +60,13 @@ def everyone_but_anonymous(answer: Answer) -> dict[str, Answer]:
     return dict.fromkeys(STAFF, answer)
 
 
+CASE_HANDLERS_OK = dict.fromkeys(("atencion", "enlace", "coordinacion", "autoridad"), OK)
+
+
+def the_case(world: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": world["case"].pk}
+
+
 ROUTES: tuple[Route, ...] = (
     # Public pages: everybody, logged in or not.
     Route("portal:home", OK),
@@ -71,7 +78,55 @@ ROUTES: tuple[Route, ...] = (
     Route("accounts:login", TO_HOME, {ANONYMOUS: OK}),
     Route("accounts:logout", METHOD_NOT_ALLOWED),
     Route("accounts:home", OK, {ANONYMOUS: TO_LOGIN}),
+    # Second factor. Everybody here is already verified (or needs no second factor), so the
+    # enrolment and verification pages send them on; only the roles that use a second factor
+    # have a page to manage it.
+    Route("accounts:second_factor_enrol", TO_HOME, {ANONYMOUS: TO_LOGIN}),
+    Route("accounts:second_factor_verify", TO_HOME, {ANONYMOUS: TO_LOGIN}),
+    Route(
+        "accounts:second_factor",
+        OK,
+        {ANONYMOUS: TO_LOGIN, "servidora": TO_HOME, "outsider": TO_HOME},
+    ),
     Route("admin_login_redirect", Answer(302, "accounts:login")),
+    # Cases. The test's case was registered by the enlace and then taken by the IMM: atención
+    # is assigned to it; the enlace has lost access; coordinación sees its metadata.
+    Route("cases:list", NOT_FOUND, {ANONYMOUS: TO_LOGIN, **CASE_HANDLERS_OK}),
+    Route(
+        "cases:register",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN, "atencion": OK, "enlace": OK, "coordinacion": OK},
+    ),
+    Route("cases:emergency_access", NOT_FOUND, {ANONYMOUS: TO_LOGIN, **CASE_HANDLERS_OK}),
+    Route(
+        "cases:detail",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN, "atencion": OK, "coordinacion": OK},
+        kwargs=the_case,
+    ),
+    Route(
+        "cases:access_log",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN, "atencion": OK, "coordinacion": OK},
+        kwargs=the_case,
+    ),
+    Route("cases:assign", NOT_FOUND, {ANONYMOUS: TO_LOGIN, "coordinacion": OK}, kwargs=the_case),
+    Route(
+        "cases:add_note",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN, "atencion": Answer(302, "cases:list")},
+        method="post",
+        data={"body": "Nota de la prueba de acceso."},
+        kwargs=the_case,
+    ),
+    # Notices: every member of staff has an inbox of her own.
+    Route("notifications:inbox", OK, {ANONYMOUS: TO_LOGIN}),
+    Route(
+        "notifications:mark_read",
+        Answer(302, "notifications:inbox"),
+        {ANONYMOUS: TO_LOGIN},
+        method="post",
+    ),
 )
 
 # URL names outside the admin that are deliberately not in ROUTES, with the reason.

@@ -1,15 +1,44 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from violeta.accounts.models import User
+from violeta.accounts.roles import requires_second_factor
 from violeta.testing.factories import TEST_PASSWORD
+from violeta.testing.second_factor import totp_code, totp_device_for
 
 
 def log_in(page: Any, live_server: Any, email: str, password: str = TEST_PASSWORD) -> None:
-    """Log in through the real form, as a person would."""
+    """Log in through the real forms, as a person would, second factor included.
+
+    A person whose role needs a second factor and who has none yet is given an authenticator
+    first, as if she had enrolled on an earlier day; tests of enrolment itself use
+    ``submit_password``.
+    """
+    user = User.objects.filter(email=email.lower()).first()
+    if user is not None and requires_second_factor(user):
+        totp_device_for(user)
+    submit_password(page, live_server, email, password)
+    if urlsplit(page.url).path == reverse("accounts:second_factor_verify"):
+        enter_totp_code(page, email)
+
+
+def submit_password(page: Any, live_server: Any, email: str, password: str) -> None:
+    """The first step only: e-mail and password on the login page."""
     page.goto(live_server.url + reverse("accounts:login"))
     page.get_by_label("Correo electrónico").fill(email)
     page.get_by_label("Contraseña").fill(password)
-    page.get_by_role("button", name="Entrar").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Entrar").click()
+
+
+def enter_totp_code(page: Any, email: str) -> None:
+    """The second step: type what the person's authenticator app shows now."""
+    device = TOTPDevice.objects.get(user__email=email.lower(), confirmed=True)
+    page.get_by_label("Código de verificación").fill(totp_code(device))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Verificar").click()

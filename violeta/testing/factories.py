@@ -4,6 +4,7 @@ test loads them; these make minimal rows for tests that do not need the whole ca
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import factory
 
@@ -45,3 +46,30 @@ class UserFactory(factory.django.DjangoModelFactory):
         password = str(kwargs.pop("password", TEST_PASSWORD))
         email = str(kwargs.pop("email"))
         return model_class.objects.create_user(email, password, **kwargs)
+
+
+def make_case(
+    *,
+    registered_by: Any,
+    account: str = "Relato de prueba.",
+    affected: str = "Persona Afectada",
+    accused: str = "Persona Señalada",
+    accused_user: Any = None,
+    folio: str | None = None,
+) -> Any:
+    """A case with its two parties, written directly (no audit, no assignment)."""
+    from violeta.cases.models import Case, CaseParty, PartyKind
+    from violeta.cases.services import folio_next
+
+    case = Case(
+        folio=folio or folio_next(),
+        dependencia=registered_by.dependencia,
+        registered_by=registered_by,
+        account=account,
+    )
+    case.save()
+    CaseParty.objects.create(case=case, kind=PartyKind.AFECTADA, display_name=affected)
+    CaseParty.objects.create(
+        case=case, kind=PartyKind.SENALADA, display_name=accused, user=accused_user
+    )
+    return case

@@ -121,7 +121,10 @@ def world(
         "admin_sistema": admin_sistema,
         "outsider": outsider,
     }
-    objects: dict[str, Any] = {"people": people}
+    objects: dict[str, Any] = {
+        "people": people,
+        "case": _assigned_case(enlace, coordinacion, atencion),
+    }
     for model in admin.site._registry:
         objects[model._meta.label] = (
             servidora if model._meta.label == "accounts.User" else model._default_manager.first()
@@ -129,10 +132,29 @@ def world(
     return objects
 
 
+def _assigned_case(enlace: Any, coordinacion: Any, atencion: Any) -> Any:
+    from violeta.cases.models import AssignmentKind, PartyKind
+    from violeta.cases.services import case_assign
+    from violeta.testing.factories import make_case
+
+    case = make_case(registered_by=enlace)
+    case_assign(
+        actor=coordinacion,
+        case=case,
+        user=atencion,
+        attends=case.parties.get(kind=PartyKind.AFECTADA),
+        kind=AssignmentKind.PSICOLOGIA,
+    )
+    return case
+
+
 def client_for(persona: str, world: dict[str, Any]) -> Client:
+    from violeta.testing.second_factor import force_login_verified
+
     client = Client()
     if persona != ANONYMOUS:
-        client.force_login(world["people"][persona])
+        # Logged in as after both steps: password and a verified second factor.
+        force_login_verified(client, world["people"][persona])
     return client
 
 

@@ -62,3 +62,41 @@ def test_a_system_check_insists_on_the_csrf_middleware(settings):
     assert csrf_middleware_installed(None) == []
     settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "csrf" not in m]
     assert [error.id for error in csrf_middleware_installed(None)] == ["violeta.E001"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "accounts:second_factor_verify",
+        "accounts:second_factor_enrol",
+        "accounts:second_factor",
+    ],
+)
+def test_second_factor_forms_need_the_token(atencion, name):
+    from violeta.testing.second_factor import force_login_verified
+
+    client = Client(enforce_csrf_checks=True)
+    force_login_verified(client, atencion)
+    response = client.post(
+        reverse(name),
+        {"code": "123456"},
+        headers={"Origin": "null", "Sec-Fetch-Site": "same-origin"},
+    )
+    assert response.status_code == 403
+
+
+def test_the_code_form_works_with_a_null_origin_from_the_same_site(csrf_client, atencion):
+    from violeta.testing.second_factor import totp_code, totp_device_for
+
+    device = totp_device_for(atencion)
+    assert post_login(csrf_client, atencion.email).status_code == 302
+    response = csrf_client.post(
+        reverse("accounts:second_factor_verify"),
+        {
+            "code": totp_code(device),
+            "csrfmiddlewaretoken": csrf_client.cookies["violeta_csrf"].value,
+        },
+        headers={"Origin": "null", "Sec-Fetch-Site": "same-origin"},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == reverse("accounts:home")

@@ -1,5 +1,7 @@
 """Each demo role logs in through the real form and sees its own home."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -56,3 +58,26 @@ def test_sign_out_returns_to_the_public_home(page: Page, live_server, demo_accou
     expect(page.get_by_role("link", name="Acceso para personal")).to_be_visible()
     page.goto(live_server.url + "/personal/inicio/")
     expect(page.get_by_role("heading", name="Acceso para personal")).to_be_visible()
+
+
+def test_the_admin_works_under_the_content_security_policy(page: Page, live_server, demo_accounts):
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    log_in(page, live_server, "admin@demo.violeta.mx", DEMO_PASSWORD)
+    page.get_by_role("link", name="Personas usuarias y catálogos").click()
+    page.get_by_role("link", name="Personas usuarias", exact=True).click()
+    # The admin's own scripts run: "select all" ticks every row and offers the actions.
+    page.locator("#action-toggle").check()
+    expect(page.locator("input.action-select:checked")).to_have_count(len(DEMO_USERS))
+    page.locator("select[name=action]").select_option(
+        label="Desbloquear el acceso tras intentos fallidos"
+    )
+    page.locator("#changelist-form button[name=index]").click()
+    expect(page.get_by_text("Se desbloqueó el acceso de 6 personas.")).to_be_visible()
+    page.get_by_role("link", name="servidora@demo.violeta.mx").click()
+    expect(page.get_by_label("Nombre completo")).to_have_value("Rosa Elena Chávez")
+    page.go_back()
+    page.get_by_role("link", name=re.compile(r"^(Añadir|Agregar) persona usuaria")).click()
+    expect(page.get_by_label("Correo electrónico")).to_be_visible()
+    violations = [text for text in console if "Content Security Policy" in text]
+    assert violations == []

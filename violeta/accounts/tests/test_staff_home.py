@@ -4,6 +4,7 @@ from django.urls import reverse
 from violeta.accounts.capabilities import CAPABILITIES, capabilities_for
 from violeta.accounts.models import User
 from violeta.accounts.roles import Role
+from violeta.testing.second_factor import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_every_capability_is_reachable_by_some_role():
 
 
 def test_staff_home_greets_by_name_and_role(client, coordinacion):
-    client.force_login(coordinacion)
+    force_login_verified(client, coordinacion)
     body = client.get(reverse("accounts:home")).content.decode()
     assert "Hola, Coordinación" in body
     assert "Coordinación (IMM)" in body
@@ -57,7 +58,7 @@ def test_staff_home_greets_by_name_and_role(client, coordinacion):
 
 
 def test_administration_home_links_to_the_admin(client, admin_sistema):
-    client.force_login(admin_sistema)
+    force_login_verified(client, admin_sistema)
     body = client.get(reverse("accounts:home")).content.decode()
     assert f'href="{reverse("admin:index")}"' in body
 

@@ -81,3 +81,18 @@ def test_home_fits_a_phone_screen(page: Page, live_server, catalogs):
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     expect(page.get_by_role("link", name="Salida rápida")).to_be_in_viewport()
+
+
+def test_public_pages_run_under_the_content_security_policy(page: Page, live_server, catalogs):
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    for path in ("/", "/directorio/", "/principios/", "/tipos-de-violencia/"):
+        page.goto(live_server.url + path)
+        expect(page.get_by_role("link", name="Salida rápida")).to_be_visible()
+    assert [text for text in console if "Content Security Policy" in text] == []
+    # And the policy is really enforced: an image from another site is refused.
+    with page.expect_console_message(lambda message: "Content Security Policy" in message.text):
+        page.evaluate(
+            "document.body.insertAdjacentHTML('beforeend', "
+            '\'<img alt="" src="https://tracker.example/pixel.png">\')'
+        )

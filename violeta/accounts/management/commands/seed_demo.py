@@ -5,7 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from violeta.accounts.demo import DEMO_PASSWORD, demo_users_ensure
+from violeta.accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_users_ensure
+from violeta.accounts.roles import SECOND_FACTOR_ROLES
 
 
 class Command(BaseCommand):
@@ -29,4 +30,12 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for demo in users:
-            self.stdout.write(f"  {demo.role.label:<45} {demo.email}")
+            second = "  + code" if demo.role in SECOND_FACTOR_ROLES else ""
+            self.stdout.write(f"  {demo.role.label:<45} {demo.email}{second}")
+        self.stdout.write(
+            "Accounts marked '+ code' also ask for a 6-digit code after the password. In another "
+            "terminal, run\n"
+            "  DEBUG=1 .venv/bin/python manage.py demo_codes\n"
+            "to print the current code of each, or add the published demo secret "
+            f"{DEMO_TOTP_SECRET} to an authenticator app."
+        )

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from violeta.accounts.models import User
+from violeta.accounts.roles import Role
+from violeta.cases.models import AssignmentKind, Case, CaseParty
+from violeta.catalogs.models import Dependencia
+from violeta.catalogs.selectors import dependencias
+
+
+class CaseRegisterForm(forms.Form):
+    dependencia = forms.ModelChoiceField(
+        label=_("Dependencia donde ocurrieron los hechos"), queryset=Dependencia.objects.none()
+    )
+    affected_name = forms.CharField(
+        label=_("Persona afectada: nombre o seudónimo"),
+        max_length=200,
+        help_text=_("Puede ser un seudónimo si ella lo prefiere."),
+    )
+    accused_name = forms.CharField(label=_("Persona señalada: nombre"), max_length=200)
+    accused_email = forms.EmailField(
+        label=_("Correo institucional de la persona señalada (si tiene cuenta)"),
+        required=False,
+        help_text=_("Así el sistema le impide ver este caso o intervenir en él."),
+    )
+    account = forms.CharField(
+        label=_("Relato"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Se registra una sola vez y se guarda cifrado."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["dependencia"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+        field.queryset = Dependencia.objects.filter(pk__in=[d.pk for d in dependencias()])
+
+    def clean_accused_email(self) -> User | None:
+        email = self.cleaned_data.get("accused_email")
+        if not email:
+            return None
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            raise forms.ValidationError(
+                _("No hay una cuenta con ese correo. Déjalo vacío si no la tiene.")
+            )
+        return user
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.full_name} · {obj.get_role_display()}"
+
+
+class PartyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        # The side, never the name: the form is also seen by people who may not read it.
+        return str(obj.get_kind_display())
+
+
+class AssignForm(forms.Form):
+    user = StaffChoiceField(label=_("Persona"), queryset=User.objects.none())
+    attends = PartyChoiceField(label=_("Atiende a"), queryset=CaseParty.objects.none())
+    kind = forms.ChoiceField(label=_("Tipo de atención"), choices=AssignmentKind.choices)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user_field = self.fields["user"]
+        attends_field = self.fields["attends"]
+        assert isinstance(user_field, forms.ModelChoiceField)  # noqa: S101
+        assert isinstance(attends_field, forms.ModelChoiceField)  # noqa: S101
+        user_field.queryset = User.objects.filter(
+            is_active=True, role__in=[Role.ATENCION, Role.AUTORIDAD]
+        ).exclude(case_parties__case=case)
+        attends_field.queryset = case.parties.exclude(kind="testigo")
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(label=_("Nueva nota"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class EmergencyAccessForm(forms.Form):
+    folio = forms.CharField(label=_("Folio del caso"), max_length=30)
+    reason = forms.CharField(
+        label=_("Motivo"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        min_length=20,
+        max_length=500,
+        help_text=_(
+            "Por qué necesitas ver este expediente ahora. No escribas datos de la persona. "
+            "Coordinación recibirá un aviso."
+        ),
+    )
+
+    def clean_folio(self) -> str:
+        return str(self.cleaned_data["folio"]).strip().upper()

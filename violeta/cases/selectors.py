@@ -1,0 +1,100 @@
+"""Every read of a case starts here, from the viewer. Deny by default."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from violeta.accounts import roles
+from violeta.cases.models import Case, CaseAssignment, CaseParty, EmergencyAccess
+
+
+def _is_party(user: Any) -> Exists:
+    return Exists(CaseParty.objects.filter(case=OuterRef("pk"), user=user))
+
+
+def _assigned(user: Any) -> Exists:
+    return Exists(
+        CaseAssignment.objects.filter(case=OuterRef("pk"), user=user, ended_at__isnull=True)
+    )
+
+
+def _emergency(user: Any) -> Exists:
+    return Exists(
+        EmergencyAccess.objects.filter(
+            case=OuterRef("pk"), user=user, expires_at__gt=timezone.now()
+        )
+    )
+
+
+def _registered_pending(user: Any) -> Q:
+    return Q(registered_by=user, taken_by_imm_at__isnull=True)
+
+
+def cases_visible_to(*, user: Any) -> QuerySet[Case]:
+    """Cases whose file (at least its metadata) the user may open. Filtered in SQL.
+
+    A person who is a party to a case never sees it, whatever else is true.
+    """
+    if not roles.handles_cases(user):
+        return Case.objects.none()
+    cases = Case.objects.exclude(_is_party(user))
+    if roles.is_coordinacion(user):
+        return cases
+    access = Q(_assigned(user)) | Q(_emergency(user))
+    if roles.is_enlace(user):
+        access |= _registered_pending(user)
+    return cases.filter(access)
+
+
+@dataclasses.dataclass(frozen=True)
+class CaseReading:
+    """What one viewer may see and do on one case (which the viewer can already open)."""
+
+    account: bool = False
+    notes: bool = False
+    add_note: bool = False
+    access_log: bool = False
+    assign: bool = False
+    emergency: bool = False
+
+    @property
+    def sections(self) -> list[str]:
+        return [name for name in ("account", "notes", "access_log") if getattr(self, name)]
+
+
+def case_reading(*, user: Any, case: Case) -> CaseReading:
+    if CaseParty.objects.filter(case=case, user=user).exists() or not roles.handles_cases(user):
+        return CaseReading()
+    assigned = CaseAssignment.objects.filter(case=case, user=user, ended_at__isnull=True).exists()
+    emergency = EmergencyAccess.objects.filter(
+        case=case, user=user, expires_at__gt=timezone.now()
+    ).exists()
+    registrant = (
+        roles.is_enlace(user)
+        and case.registered_by_id == user.pk
+        and (case.taken_by_imm_at is None)
+    )
+    attends = assigned and roles.is_atencion(user)
+    coordinates = roles.is_coordinacion(user)
+    return CaseReading(
+        # The autoridad reads the recorded account (never asks for it again); attention notes
+        # stay with atención.
+        account=assigned or emergency or registrant,
+        notes=attends or emergency,
+        add_note=attends,
+        access_log=coordinates or assigned,
+        assign=coordinates,
+        emergency=emergency and not assigned,
+    )
+
+
+def is_party(*, user: Any, case: Case) -> bool:
+    return CaseParty.objects.filter(case=case, user=user).exists()
+
+
+def assignments_of(*, case: Case) -> QuerySet[CaseAssignment]:
+    return case.assignments.filter(ended_at__isnull=True).select_related("user", "attends")

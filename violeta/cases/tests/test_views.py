@@ -1,0 +1,131 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from violeta.audit.models import AuditEntry
+from violeta.cases.models import AssignmentKind, Case, PartyKind
+from violeta.cases.services import case_assign
+from violeta.testing.factories import make_case
+from violeta.testing.second_factor import force_login_verified
+
+pytestmark = pytest.mark.django_db
+
+
+def case_urls(case):
+    return [
+        ("get", reverse("cases:detail", kwargs={"pk": case.pk})),
+        ("get", reverse("cases:access_log", kwargs={"pk": case.pk})),
+        ("get", reverse("cases:assign", kwargs={"pk": case.pk})),
+        ("post", reverse("cases:add_note", kwargs={"pk": case.pk})),
+    ]
+
+
+@pytest.fixture
+def assigned_case(enlace, coordinacion, atencion):
+    case = make_case(registered_by=enlace, account="Relato que sólo ve quien atiende")
+    case_assign(
+        actor=coordinacion,
+        case=case,
+        user=atencion,
+        attends=case.parties.get(kind=PartyKind.AFECTADA),
+        kind=AssignmentKind.PSICOLOGIA,
+    )
+    return case
+
+
+def test_a_party_gets_404_on_every_page_of_her_case_even_as_coordinacion(enlace, coordinacion):
+    case = make_case(registered_by=enlace, accused_user=coordinacion)
+    client = Client()
+    force_login_verified(client, coordinacion)
+    for method, url in case_urls(case):
+        assert getattr(client, method)(url).status_code == 404, url
+    assert case.folio not in client.get(reverse("cases:list")).content.decode()
+
+
+def test_staff_without_a_verified_second_factor_reach_no_case_page(assigned_case, atencion):
+    client = Client()
+    client.force_login(atencion)  # password only
+    urls = [
+        ("get", reverse("cases:list")),
+        ("get", reverse("cases:register")),
+        ("get", reverse("cases:emergency_access")),
+        *case_urls(assigned_case),
+    ]
+    for method, url in urls:
+        response = getattr(client, method)(url)
+        assert response.status_code == 302, url
+        assert response.headers["Location"].startswith("/personal/segundo-factor/"), url
+
+
+def test_every_view_of_a_case_is_audited_and_listed(assigned_case, atencion, coordinacion):
+    worker = Client()
+    force_login_verified(worker, atencion)
+    detail = reverse("cases:detail", kwargs={"pk": assigned_case.pk})
+    body = worker.get(detail).content.decode()
+    assert "Relato que sólo ve quien atiende" in body
+    worker.get(detail)
+    views = AuditEntry.objects.filter(action="view", target_id=str(assigned_case.pk))
+    assert views.count() == 2
+    assert set(views.values_list("actor", flat=True)) == {atencion.pk}
+    assert views.first().detail == {"sections": ["account", "notes", "access_log"]}
+
+    boss = Client()
+    force_login_verified(boss, coordinacion)
+    log = boss.get(reverse("cases:access_log", kwargs={"pk": assigned_case.pk})).content.decode()
+    assert log.count(atencion.full_name) == 2
+
+
+def test_coordinacion_page_shows_assignments_but_not_the_account(assigned_case, coordinacion):
+    client = Client()
+    force_login_verified(client, coordinacion)
+    body = client.get(reverse("cases:detail", kwargs={"pk": assigned_case.pk})).content.decode()
+    assert "Relato que sólo ve quien atiende" not in body
+    assert "Atención psicológica" in body
+    assert "Sólo ves los datos generales de este caso" in body
+
+
+def test_case_pages_are_never_cached(assigned_case, atencion):
+    client = Client()
+    force_login_verified(client, atencion)
+    response = client.get(reverse("cases:detail", kwargs={"pk": assigned_case.pk}))
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_registering_keeps_what_was_typed_when_something_is_wrong(client, catalogs, enlace):
+    force_login_verified(client, enlace)
+    response = client.post(
+        reverse("cases:register"),
+        {
+            "affected_name": "Azucena",
+            "accused_name": "Jefe",
+            "accused_email": "nadie@ejemplo.mx",
+            "account": "Lo que ocurrió, escrito una sola vez.",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "No hay una cuenta con ese correo" in body
+    assert "Lo que ocurrió, escrito una sola vez." in body
+    assert 'value="Azucena"' in body
+    assert not Case.objects.exists()
+
+
+def test_registering_creates_the_case_and_shows_its_folio(client, catalogs, atencion):
+    from violeta.catalogs.models import Dependencia
+
+    force_login_verified(client, atencion)
+    dependencia = Dependencia.objects.get(code="dif_municipal")
+    response = client.post(
+        reverse("cases:register"),
+        {
+            "dependencia": dependencia.pk,
+            "affected_name": "Azucena",
+            "accused_name": "Jefe",
+            "account": "Relato.",
+        },
+        follow=True,
+    )
+    case = Case.objects.get()
+    assert case.folio in response.content.decode()
+    assert case.account == "Relato."
+    assert AuditEntry.objects.filter(action="create", target_id=str(case.pk)).exists()

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from violeta.cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("nuevo/", views.case_register, name="register"),
+    path("acceso-de-emergencia/", views.emergency_access, name="emergency_access"),
+    path("<uuid:pk>/", views.case_detail, name="detail"),
+    path("<uuid:pk>/consultas/", views.case_access_log, name="access_log"),
+    path("<uuid:pk>/asignar/", views.case_assign, name="assign"),
+    path("<uuid:pk>/notas/", views.case_note_add, name="add_note"),
+]

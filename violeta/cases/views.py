@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from violeta.accounts import roles
+from violeta.audit.selectors import views_of
+from violeta.cases import services
+from violeta.cases.forms import AssignForm, CaseRegisterForm, EmergencyAccessForm, NoteForm
+from violeta.cases.models import AssignmentKind, Case
+from violeta.cases.selectors import assignments_of, case_reading, cases_visible_to, is_party
+
+
+def _visible_case(request: HttpRequest, pk: Any) -> Case:
+    return get_object_or_404(
+        cases_visible_to(user=request.user).select_related("dependencia", "data_key"), pk=pk
+    )
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    if not roles.handles_cases(request.user):
+        raise Http404
+    cases = cases_visible_to(user=request.user).select_related("dependencia")[:200]
+    return render(request, "cases/list.html", {"cases": cases})
+
+
+@login_required
+def case_register(request: HttpRequest) -> HttpResponse:
+    if not roles.can_register_cases(request.user):
+        raise Http404
+    form = CaseRegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_register(
+                actor=request.user,  # type: ignore[arg-type]
+                dependencia=form.cleaned_data["dependencia"],
+                account=form.cleaned_data["account"],
+                affected_name=form.cleaned_data["affected_name"],
+                accused_name=form.cleaned_data["accused_name"],
+                accused_user=form.cleaned_data["accused_email"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("Caso registrado con el folio %(folio)s.") % {"folio": case.folio}
+            )
+            if cases_visible_to(user=request.user).filter(pk=case.pk).exists():
+                return redirect("cases:detail", pk=case.pk)
+            return redirect("cases:list")
+    return render(request, "cases/register.html", {"form": form})
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+    case = _visible_case(request, pk)
+    reading = case_reading(user=request.user, case=case)
+    services.case_viewed(viewer=request.user, case=case, sections=reading.sections)
+    context = {
+        "case": case,
+        "reading": reading,
+        "assignments": assignments_of(case=case),
+        "parties": case.parties.all() if reading.account else None,
+        "notes": case.notes.select_related("author", "data_key") if reading.notes else None,
+        "note_form": NoteForm() if reading.add_note else None,
+    }
+    return render(request, "cases/detail.html", context)
+
+
+@login_required
+def case_access_log(request: HttpRequest, pk: Any) -> HttpResponse:
+    case = _visible_case(request, pk)
+    if not case_reading(user=request.user, case=case).access_log:
+        raise Http404
+    return render(
+        request, "cases/access_log.html", {"case": case, "entries": views_of(target=case)[:500]}
+    )
+
+
+@login_required
+def case_assign(request: HttpRequest, pk: Any) -> HttpResponse:
+    case = _visible_case(request, pk)
+    if not case_reading(user=request.user, case=case).assign:
+        raise Http404
+    form = AssignForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_assign(
+                actor=request.user,  # type: ignore[arg-type]
+                case=case,
+                user=form.cleaned_data["user"],
+                attends=form.cleaned_data["attends"],
+                kind=AssignmentKind(form.cleaned_data["kind"]),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Asignación registrada."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(
+        request,
+        "cases/assign.html",
+        {"case": case, "form": form, "assignments": assignments_of(case=case)},
+    )
+
+
+@login_required
+@require_POST
+def case_note_add(request: HttpRequest, pk: Any) -> HttpResponse:
+    case = _visible_case(request, pk)
+    form = NoteForm(request.POST)
+    if not case_reading(user=request.user, case=case).add_note:
+        raise Http404
+    if form.is_valid():
+        services.case_note_add(actor=request.user, case=case, body=form.cleaned_data["body"])  # type: ignore[arg-type]
+        messages.success(request, _("Nota agregada."))
+        return redirect("cases:detail", pk=case.pk)
+    reading = case_reading(user=request.user, case=case)
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "reading": reading,
+            "assignments": assignments_of(case=case),
+            "parties": case.parties.all(),
+            "notes": case.notes.select_related("author", "data_key"),
+            "note_form": form,
+        },
+        status=400,
+    )
+
+
+@login_required
+def emergency_access(request: HttpRequest) -> HttpResponse:
+    if not roles.handles_cases(request.user):
+        raise Http404
+    form = EmergencyAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        case = Case.objects.filter(folio=form.cleaned_data["folio"]).first()
+        if case is None or is_party(user=request.user, case=case):
+            form.add_error("folio", _("No hay un caso con ese folio al que puedas acceder."))
+        else:
+            try:
+                services.emergency_access_grant(
+                    actor=request.user,  # type: ignore[arg-type]
+                    case=case,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            except PermissionDenied:
+                form.add_error("folio", _("No hay un caso con ese folio al que puedas acceder."))
+            else:
+                messages.warning(
+                    request,
+                    _("Acceso de emergencia concedido por tiempo limitado. Quedó registrado."),
+                )
+                return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/emergency.html", {"form": form})
