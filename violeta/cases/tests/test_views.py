@@ -67,7 +67,9 @@ def test_every_view_of_a_case_is_audited_and_listed(assigned_case, atencion, coo
     views = AuditEntry.objects.filter(action="view", target_id=str(assigned_case.pk))
     assert views.count() == 2
     assert set(views.values_list("actor", flat=True)) == {atencion.pk}
-    assert views.first().detail == {"sections": ["account", "notes", "access_log"]}
+    assert [entry.detail for entry in views] == [
+        {"sections": ["account", "notes", "access_log"]}
+    ] * 2
 
     boss = Client()
     force_login_verified(boss, coordinacion)
