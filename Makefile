@@ -14,7 +14,7 @@ SECRET_FILE := $(VIOLETA_VAR_DIR)/secret_key
 KEYRING_FILE := $(VIOLETA_VAR_DIR)/keyring.json
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test test-browser lint format typecheck messages translations check-deploy clean
+.PHONY: help run test lint format messages translations check-deploy codes clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -38,6 +38,7 @@ run: $(STAMP) $(SECRET_FILE) $(KEYRING_FILE) translations ## Set up everything (
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_catalogs
 	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py seed_demo_cases
 	@echo "Violeta: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -60,6 +61,9 @@ check-deploy: $(STAMP) translations ## manage.py check --deploy with production-
 	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(64))') \
 	ALLOWED_HOSTS=violeta.example.org SECURE_SSL_REDIRECT=1 BEHIND_TLS_PROXY=1 \
 	SECURE_HSTS_SECONDS=31536000 SECURE_HSTS_INCLUDE_SUBDOMAINS=1 SECURE_HSTS_PRELOAD=1 $(PY) manage.py check --deploy --fail-level WARNING
+
+codes: $(STAMP) ## Print the demo accounts' current second-factor codes (development only)
+	DEBUG=1 $(PY) manage.py demo_codes
 
 clean: ## Remove the virtualenv, compiled catalogs and caches (keeps var/)
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -55,6 +55,7 @@ CAPABILITIES: tuple[Capability, ...] = (
         _("Registrar un caso"),
         _("Registra el relato una sola vez en el formato único y canalízalo al IMM."),
         roles.can_register_cases,
+        "cases:register",
     ),
     Capability(
         _("Casos asignados"),
@@ -63,11 +64,28 @@ CAPABILITIES: tuple[Capability, ...] = (
             "trabajo social."
         ),
         roles.is_atencion,
+        "cases:list",
+    ),
+    Capability(
+        _("Casos que registraste"),
+        _("Los casos que registraste siguen visibles para ti hasta que el IMM los recibe."),
+        roles.is_enlace,
+        "cases:list",
+    ),
+    Capability(
+        _("Acceso de emergencia"),
+        _(
+            "Abre un expediente que no tienes asignado cuando una persona corre peligro: "
+            "con motivo escrito, por tiempo limitado y con aviso a coordinación."
+        ),
+        roles.handles_cases,
+        "cases:emergency_access",
     ),
     Capability(
         _("Asignar casos"),
         _("Distribuye los casos entre el personal de atención y supervisa los plazos."),
         roles.can_assign_cases,
+        "cases:list",
     ),
     Capability(
         _("Estadística"),
@@ -78,6 +96,7 @@ CAPABILITIES: tuple[Capability, ...] = (
         _("Procedimientos del comité y del OIC"),
         _("Sesiones del comité, medidas de protección, investigación y resolución."),
         roles.is_autoridad,
+        "cases:list",
     ),
     Capability(
         _("Personas usuarias y catálogos"),
@@ -93,6 +112,12 @@ CAPABILITIES: tuple[Capability, ...] = (
         _("Tu aplicación de autenticación y tus códigos de recuperación."),
         roles.requires_second_factor,
         "accounts:second_factor",
+    ),
+    Capability(
+        _("Avisos"),
+        _("Asignaciones y accesos de emergencia que te conciernen."),
+        roles.is_staff_member,
+        "notifications:inbox",
     ),
 )
 

@@ -17,6 +17,9 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_number_token
 
+from violeta.audit.models import AuditAction
+from violeta.audit.services import audit_record
+
 RECOVERY_CODE_COUNT = 10
 # Digits only, so one numeric field takes either kind of code: 6 digits from the app or a
 # 12-digit recovery code (about 40 bits, like django-otp's own default codes).
@@ -86,9 +89,11 @@ def totp_enrolment_confirm(*, user: Any, code: str) -> tuple[TOTPDevice, list[st
             device.save(update_fields=["confirmed"])
             TOTPDevice.objects.filter(user=user, confirmed=False).delete()
             codes = _recovery_codes_replace(user=user)
+            audit_record(action=AuditAction.MFA_ENROLLED, target=user)
     if not allowed:
         raise CodeThrottled(until=details["locked_until"])
     if not verified:
+        _audit_refused(user=user)
         raise CodeRefused
     return device, codes
 
@@ -104,6 +109,7 @@ def second_factor_check(*, user: Any, code: str) -> Device:
     else:
         device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
     if device is None:
+        _audit_refused(user=user)
         raise CodeRefused
     with transaction.atomic():
         # Locked so that two requests cannot both spend the same code.
@@ -113,14 +119,22 @@ def second_factor_check(*, user: Any, code: str) -> Device:
     if not allowed:
         raise CodeThrottled(until=details["locked_until"])
     if not verified:
+        _audit_refused(user=user)
         raise CodeRefused
     return device
+
+
+def _audit_refused(*, user: Any) -> None:
+    with transaction.atomic():
+        audit_record(action=AuditAction.MFA_FAILED, target=user)
 
 
 def recovery_codes_regenerate(*, user: Any) -> list[str]:
     """Replace every recovery code of ``user`` with new ones; the old ones stop working."""
     with transaction.atomic():
-        return _recovery_codes_replace(user=user)
+        codes = _recovery_codes_replace(user=user)
+        audit_record(action=AuditAction.UPDATE, target=user, detail={"recovery_codes": "new"})
+    return codes
 
 
 def _recovery_codes_replace(*, user: Any) -> list[str]:
@@ -138,6 +152,7 @@ def totp_device_remove(*, user: Any) -> None:
     """Forget the authenticator (a new phone): the next page asks to set one up again."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
+        audit_record(action=AuditAction.UPDATE, target=user, detail={"second_factor": "removed"})
 
 
 def second_factor_reset(*, user: Any) -> None:
@@ -145,8 +160,13 @@ def second_factor_reset(*, user: Any) -> None:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
+        # Whoever resets it could enrol their own phone next: the log must show who did.
+        audit_record(action=AuditAction.UPDATE, target=user, detail={"second_factor": "reset"})
 
 
 def login_lockout_reset(*, user: Any) -> int:
     """Lift every lockout of ``user``'s account, from any address. Returns how many were lifted."""
-    return int(axes_reset(username=user.email.lower()))
+    with transaction.atomic():
+        lifted = int(axes_reset(username=user.email.lower()))
+        audit_record(action=AuditAction.UPDATE, target=user, detail={"lockout": "lifted"})
+    return lifted

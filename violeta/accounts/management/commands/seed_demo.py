@@ -35,7 +35,7 @@ class Command(BaseCommand):
         self.stdout.write(
             "Accounts marked '+ code' also ask for a 6-digit code after the password. In another "
             "terminal, run\n"
-            "  DEBUG=1 .venv/bin/python manage.py demo_codes\n"
+            "  make codes\n"
             "to print the current code of each, or add the published demo secret "
             f"{DEMO_TOTP_SECRET} to an authenticator app."
         )
