@@ -37,6 +37,8 @@ translations: $(STAMP) ## Compile the translation catalogs (.po -> .mo)
 run: $(STAMP) $(SECRET_FILE) $(KEYRING_FILE) translations ## Set up everything (SQLite) and serve on http://127.0.0.1:8000
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_catalogs
+	$(PY) manage.py load_protocols
+	$(PY) manage.py load_non_working_days
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py seed_demo_cases
 	@echo "Violeta: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"

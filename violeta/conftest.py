@@ -87,10 +87,12 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 
 @pytest.fixture
 def catalogs(db: None) -> None:
-    """The real catalog files, loaded as `make run` loads them."""
+    """The real catalog and protocol files, loaded as `make run` loads them."""
     from violeta.catalogs.services import catalogs_load
+    from violeta.protocols.services_definitions import protocol_versions_load
 
     catalogs_load()
+    protocol_versions_load()
 
 
 def _make(role: Role, **extra: Any) -> Any:

@@ -44,6 +44,7 @@ class AuditAction(models.TextChoices):
     MFA_ENROLLED = "mfa_enrolled", _("alta de segundo factor")
     MFA_FAILED = "mfa_failed", _("segundo factor fallido")
     LOCKOUT = "lockout", _("bloqueo de cuenta")
+    TRANSITION = "transition", _("cambio de etapa del protocolo")
 
 
 def audit_action_choices() -> Sequence[tuple[str, str | Promise]]:

@@ -52,6 +52,19 @@ class Case(EncryptedModel):
     # Until the IMM takes the case, the enlace who registered it keeps access to it.
     taken_by_imm_at = models.DateTimeField(_("recibido por el IMM"), null=True, blank=True)
     account = EncryptedTextField(_("relato"))
+    # She agreed to share her recorded account with the comité and the OIC (LPDPCHIH art. 19:
+    # sensitive data need express consent). Per-purpose consent records will replace this.
+    consent_comite_at = models.DateTimeField(
+        _("consentimiento para el comité y el OIC"), null=True, blank=True
+    )
+    consent_comite_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("consentimiento registrado por"),
+    )
 
     class Meta:
         verbose_name = _("caso")
@@ -83,6 +96,7 @@ class CaseParty(EncryptedModel):
         blank=True,
         related_name="case_parties",
     )
+    is_public_servant = models.BooleanField(_("es persona servidora pública"), default=False)
     display_name = EncryptedTextField(_("nombre o seudónimo"))
     name_bidx = BlindIndexField(source="display_name", kind="name")
     curp = EncryptedTextField(_("CURP"), blank=True, default="")

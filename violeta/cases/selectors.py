@@ -60,6 +60,8 @@ class CaseReading:
     access_log: bool = False
     assign: bool = False
     emergency: bool = False
+    # Take protocol steps: the people responsible for the case, not an emergency reader.
+    act: bool = False
 
     @property
     def sections(self) -> list[str]:
@@ -89,6 +91,7 @@ def case_reading(*, user: Any, case: Case) -> CaseReading:
         access_log=coordinates or assigned,
         assign=coordinates,
         emergency=emergency and not assigned,
+        act=assigned or registrant or coordinates,
     )
 
 

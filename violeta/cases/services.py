@@ -29,6 +29,9 @@ from violeta.cases.selectors import case_reading, is_party
 from violeta.catalogs.models import Dependencia
 from violeta.notifications.models import NotificationKind
 from violeta.notifications.services import notifications_send
+from violeta.protocols.models import ProtocolVersion
+from violeta.protocols.selectors_definitions import protocols_current
+from violeta.protocols.services import run_start
 
 OPPOSITE = {PartyKind.AFECTADA: PartyKind.SENALADA, PartyKind.SENALADA: PartyKind.AFECTADA}
 
@@ -52,6 +55,9 @@ def case_register(
     affected_name: str,
     accused_name: str,
     accused_user: User | None = None,
+    accused_is_public_servant: bool = False,
+    protocol: ProtocolVersion | None = None,
+    consent_comite: bool = False,
 ) -> Case:
     if not roles.can_register_cases(actor):
         raise PermissionDenied
@@ -69,15 +75,23 @@ def case_register(
         )
         if roles.is_atencion(actor) or roles.is_coordinacion(actor):
             case.taken_by_imm_at = timezone.now()
+        if consent_comite:
+            case.consent_comite_at = timezone.now()
+            case.consent_comite_by = actor
         case.full_clean(exclude=["data_key"])
         case.save()
         affected = CaseParty.objects.create(
             case=case, kind=PartyKind.AFECTADA, display_name=affected_name
         )
         CaseParty.objects.create(
-            case=case, kind=PartyKind.SENALADA, display_name=accused_name, user=accused_user
+            case=case,
+            kind=PartyKind.SENALADA,
+            display_name=accused_name,
+            user=accused_user,
+            is_public_servant=accused_is_public_servant or accused_user is not None,
         )
         audit_record(action="create", target=case, detail={"parties": 2})
+        run_start(protocol=protocol or default_protocol(), subject=case, actor=actor)
         if roles.is_atencion(actor):
             _assign(
                 case=case,
@@ -222,6 +236,30 @@ def case_note_add(*, actor: User, case: Case, body: str) -> CaseNote:
         note = CaseNote.objects.create(case=case, author=actor, body=body.strip())
         audit_record(action="create", target=note, detail={"case": str(case.pk)})
     return note
+
+
+def default_protocol() -> ProtocolVersion:
+    current = {version.code: version for version in protocols_current()}
+    try:
+        return current[settings.DEFAULT_PROTOCOL]
+    except KeyError:
+        raise ValidationError(
+            _("No hay protocolos cargados. Pide a administración que los cargue."),
+            code="no_protocol",
+        ) from None
+
+
+def case_consent_comite_record(*, actor: User, case: Case) -> Case:
+    """Record that she agreed, today, to share her recorded account with the comité and OIC."""
+    if not case_reading(user=actor, case=case).act:
+        raise PermissionDenied
+    with transaction.atomic():
+        Case.objects.filter(pk=case.pk, consent_comite_at__isnull=True).update(
+            consent_comite_at=timezone.now(), consent_comite_by=actor
+        )
+        case.refresh_from_db()
+        audit_record(action="update", target=case, detail={"consent": "comite_oic"})
+    return case
 
 
 def case_viewed(*, viewer: Any, case: Case, sections: list[str]) -> None:

@@ -11,4 +11,8 @@ urlpatterns = [
     path("<uuid:pk>/consultas/", views.case_access_log, name="access_log"),
     path("<uuid:pk>/asignar/", views.case_assign, name="assign"),
     path("<uuid:pk>/notas/", views.case_note_add, name="add_note"),
+    path("<uuid:pk>/protocolo/paso/", views.case_transition, name="transition"),
+    path("<uuid:pk>/protocolo/lista/", views.case_checklist, name="checklist"),
+    path("<uuid:pk>/protocolo/tarea/<int:task_id>/", views.case_task_done, name="task_done"),
+    path("<uuid:pk>/consentimiento/", views.case_consent, name="consent"),
 ]

@@ -13,9 +13,19 @@ from django.views.decorators.http import require_POST
 from violeta.accounts import roles
 from violeta.audit.selectors import views_of
 from violeta.cases import services
-from violeta.cases.forms import AssignForm, CaseRegisterForm, EmergencyAccessForm, NoteForm
+from violeta.cases.forms import (
+    AssignForm,
+    CaseRegisterForm,
+    EmergencyAccessForm,
+    NoteForm,
+    TransitionForm,
+)
 from violeta.cases.models import AssignmentKind, Case
 from violeta.cases.selectors import assignments_of, case_reading, cases_visible_to, is_party
+from violeta.protocols import services as protocol_services
+from violeta.protocols.models import RunTask
+from violeta.protocols.selectors import protocol_panel
+from violeta.protocols.services import run_for
 
 
 def _visible_case(request: HttpRequest, pk: Any) -> Case:
@@ -51,6 +61,9 @@ def case_register(request: HttpRequest) -> HttpResponse:
                 affected_name=form.cleaned_data["affected_name"],
                 accused_name=form.cleaned_data["accused_name"],
                 accused_user=form.cleaned_data["accused_email"],
+                accused_is_public_servant=form.cleaned_data["accused_is_public_servant"],
+                protocol=form.cleaned_data["protocol"],
+                consent_comite=form.cleaned_data["consent_comite"],
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -64,11 +77,8 @@ def case_register(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/register.html", {"form": form})
 
 
-@login_required
-def case_detail(request: HttpRequest, pk: Any) -> HttpResponse:
-    case = _visible_case(request, pk)
+def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
     reading = case_reading(user=request.user, case=case)
-    services.case_viewed(viewer=request.user, case=case, sections=reading.sections)
     context = {
         "case": case,
         "reading": reading,
@@ -76,8 +86,97 @@ def case_detail(request: HttpRequest, pk: Any) -> HttpResponse:
         "parties": case.parties.all() if reading.account else None,
         "notes": case.notes.select_related("author", "data_key") if reading.notes else None,
         "note_form": NoteForm() if reading.add_note else None,
+        "protocol": protocol_panel(run=run_for(case), user=request.user, can_act=reading.act),
     }
+    context.update(extra)
+    return context
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+    case = _visible_case(request, pk)
+    context = _detail_context(request, case)
+    services.case_viewed(viewer=request.user, case=case, sections=context["reading"].sections)
     return render(request, "cases/detail.html", context)
+
+
+def _acting_case(request: HttpRequest, pk: Any) -> Case:
+    case = _visible_case(request, pk)
+    if not case_reading(user=request.user, case=case).act:
+        raise Http404
+    return case
+
+
+@login_required
+@require_POST
+def case_transition(request: HttpRequest, pk: Any) -> HttpResponse:
+    case = _acting_case(request, pk)
+    run = run_for(case)
+    form = TransitionForm(request.POST)
+    if run is None or not form.is_valid():
+        raise Http404
+    if form.cleaned_data["revision"] != run.revision:
+        messages.error(
+            request,
+            _("Otra persona actualizó este caso mientras lo veías. Revisa la etapa actual."),
+        )
+        return redirect("cases:detail", pk=case.pk)
+    try:
+        protocol_services.transition_take(
+            run=run,
+            code=form.cleaned_data["transition"],
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except protocol_services.TransitionRefused as refusal:
+        context = _detail_context(request, case, transition_error=str(refusal))
+        context["transition_error_code"] = form.cleaned_data["transition"]
+        context["transition_reason"] = form.cleaned_data["reason"]
+        return render(request, "cases/detail.html", context, status=409)
+    messages.success(request, _("Paso registrado."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_checklist(request: HttpRequest, pk: Any) -> HttpResponse:
+    case = _acting_case(request, pk)
+    run = run_for(case)
+    if run is None:
+        raise Http404
+    try:
+        protocol_services.checklist_resolve(
+            run=run, item=request.POST.get("item", ""), actor=request.user
+        )
+    except protocol_services.TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Punto marcado como resuelto."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_task_done(request: HttpRequest, pk: Any, task_id: int) -> HttpResponse:
+    case = _acting_case(request, pk)
+    run = run_for(case)
+    task = get_object_or_404(RunTask, pk=task_id, run=run)
+    try:
+        protocol_services.task_complete(task=task, actor=request.user)
+    except protocol_services.TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Tarea terminada."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_consent(request: HttpRequest, pk: Any) -> HttpResponse:
+    case = _acting_case(request, pk)
+    services.case_consent_comite_record(actor=request.user, case=case)  # type: ignore[arg-type]
+    messages.success(request, _("Consentimiento registrado."))
+    return redirect("cases:detail", pk=case.pk)
 
 
 @login_required
@@ -128,19 +227,8 @@ def case_note_add(request: HttpRequest, pk: Any) -> HttpResponse:
         services.case_note_add(actor=request.user, case=case, body=form.cleaned_data["body"])  # type: ignore[arg-type]
         messages.success(request, _("Nota agregada."))
         return redirect("cases:detail", pk=case.pk)
-    reading = case_reading(user=request.user, case=case)
     return render(
-        request,
-        "cases/detail.html",
-        {
-            "case": case,
-            "reading": reading,
-            "assignments": assignments_of(case=case),
-            "parties": case.parties.all(),
-            "notes": case.notes.select_related("author", "data_key"),
-            "note_form": form,
-        },
-        status=400,
+        request, "cases/detail.html", _detail_context(request, case, note_form=form), status=400
     )
 
 

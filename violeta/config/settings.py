@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "violeta.accounts",
     "violeta.catalogs",
     "violeta.notifications",
+    "violeta.protocols",
     "violeta.cases",
     "violeta.portal",
     "django.contrib.admin",
@@ -308,6 +309,24 @@ CASE_FOLIO_PREFIX = env.get_str("CASE_FOLIO_PREFIX", "IMM")
 EMERGENCY_ACCESS_MINUTES = env.get_int(
     "EMERGENCY_ACCESS_MINUTES", default=120, minimum=5, maximum=1440
 )
+
+# --- E-mail -----------------------------------------------------------------------------------
+# Notices by e-mail never carry case details. Without EMAIL_HOST they are printed to the console.
+EMAIL_HOST = env.get_optional_str("EMAIL_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env.get_int("EMAIL_PORT", default=587, minimum=1, maximum=65535)
+    EMAIL_HOST_USER = env.get_str("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env.get_str("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env.get_bool("EMAIL_USE_TLS", default=True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", "violeta@localhost")
+# Public address of this installation, for links in e-mails.
+SITE_URL = env.get_url("SITE_URL", schemes=("https", "http")) or "http://127.0.0.1:8000"
+
+# --- Protocols ---------------------------------------------------------------------------------
+DEFAULT_PROTOCOL = env.get_str("DEFAULT_PROTOCOL", "chihuahua-municipal")
 
 # --- Site -----------------------------------------------------------------------------------
 # Where "Salida rápida" sends a visitor: a neutral page that says nothing about this site.

@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 class NotificationKind(models.TextChoices):
     EMERGENCY_ACCESS = "emergency_access", _("Acceso de emergencia a un expediente")
     CASE_ASSIGNED = "case_assigned", _("Se te asignó un caso")
+    PROTOCOL_NOTICE = "protocol_notice", _("Un caso avanzó en el protocolo")
+    TASK_ASSIGNED = "task_assigned", _("Tienes una tarea del protocolo")
+    DEADLINE_OVERDUE = "deadline_overdue", _("Venció un plazo del protocolo")
 
 
 class Notification(models.Model):

@@ -37,6 +37,7 @@ OK = Answer(200)
 TO_LOGIN = Answer(302, "accounts:login")
 TO_HOME = Answer(302, "accounts:home")
 TO_ADMIN_LOGIN = Answer(302, "admin:login")
+TO_CASES = Answer(302, "cases:list")  # a case's own page, under /casos/
 NOT_FOUND = Answer(404)
 FORBIDDEN = Answer(403)
 METHOD_NOT_ALLOWED = Answer(405)
@@ -119,6 +120,51 @@ ROUTES: tuple[Route, ...] = (
         data={"body": "Nota de la prueba de acceso."},
         kwargs=the_case,
     ),
+    # Protocol steps on the case: only the people responsible for it (assigned atención here;
+    # coordinación). Each POST is refused or accepted, never a leak; the run starts at the
+    # registration stage, where coordinación may act.
+    Route(
+        "cases:transition",
+        NOT_FOUND,
+        {
+            ANONYMOUS: TO_LOGIN,
+            "atencion": Answer(409),
+            "coordinacion": Answer(409),
+        },
+        method="post",
+        data={"transition": "no_existe", "revision": "0"},
+        kwargs=the_case,
+    ),
+    Route(
+        "cases:checklist",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN, "atencion": TO_CASES, "coordinacion": TO_CASES},
+        method="post",
+        data={"item": "no_existe"},
+        kwargs=the_case,
+    ),
+    Route(
+        "cases:task_done",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN},
+        method="post",
+        kwargs=lambda world: {"pk": world["case"].pk, "task_id": 999_999},
+    ),
+    Route(
+        "cases:consent",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN, "atencion": TO_CASES, "coordinacion": TO_CASES},
+        method="post",
+        kwargs=the_case,
+    ),
+    # Protocol definitions: institutional documents every member of staff may read.
+    Route("protocols:list", OK, {ANONYMOUS: TO_LOGIN}),
+    Route(
+        "protocols:detail",
+        OK,
+        {ANONYMOUS: TO_LOGIN},
+        kwargs=lambda world: {"code": "chihuahua-municipal", "version": world["protocol_version"]},
+    ),
     # Notices: every member of staff has an inbox of her own.
     Route("notifications:inbox", OK, {ANONYMOUS: TO_LOGIN}),
     Route(
@@ -133,4 +179,4 @@ ROUTES: tuple[Route, ...] = (
 NOT_IN_MATRIX: dict[str, str] = {}
 
 # The Django admin: only administración, and only for the apps it administers.
-ADMINISTERED_APP_LABELS = ("accounts", "catalogs")
+ADMINISTERED_APP_LABELS = ("accounts", "catalogs", "protocols")

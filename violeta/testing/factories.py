@@ -56,6 +56,7 @@ def make_case(
     accused: str = "Persona Señalada",
     accused_user: Any = None,
     folio: str | None = None,
+    protocol: str | None = None,
 ) -> Any:
     """A case with its two parties, written directly (no audit, no assignment)."""
     from violeta.cases.models import Case, CaseParty, PartyKind
@@ -70,6 +71,16 @@ def make_case(
     case.save()
     CaseParty.objects.create(case=case, kind=PartyKind.AFECTADA, display_name=affected)
     CaseParty.objects.create(
-        case=case, kind=PartyKind.SENALADA, display_name=accused, user=accused_user
+        case=case,
+        kind=PartyKind.SENALADA,
+        display_name=accused,
+        user=accused_user,
+        is_public_servant=accused_user is not None,
     )
+    if protocol is not None:
+        from violeta.protocols.selectors_definitions import protocols_current
+        from violeta.protocols.services import run_start
+
+        version = next(p for p in protocols_current() if p.code == protocol)
+        run_start(protocol=version, subject=case, actor=registered_by)
     return case

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from violeta.testing.access import (
+    ADMINISTERED_APP_LABELS,
     ANONYMOUS,
     FORBIDDEN,
     METHOD_NOT_ALLOWED,
@@ -68,7 +70,7 @@ def admin_routes(objects: dict[str, Any]) -> list[Route]:
         Route("admin:logout", Answer(302, "admin:index"), {"admin_sistema": METHOD_NOT_ALLOWED}),
         Route("admin:login", Answer(302, "accounts:login")),
     ]
-    for label in ("accounts", "catalogs"):
+    for label in ADMINISTERED_APP_LABELS:
         routes.append(
             Route(
                 "admin:app_list",
@@ -121,9 +123,15 @@ def world(
         "admin_sistema": admin_sistema,
         "outsider": outsider,
     }
+    from violeta.protocols.models import NonWorkingDay, ProtocolVersion
+    from violeta.protocols.services_definitions import protocol_versions_load
+
+    protocol_versions_load()
+    NonWorkingDay.objects.create(date=datetime.date(2026, 12, 24), description="Nochebuena")
     objects: dict[str, Any] = {
         "people": people,
         "case": _assigned_case(enlace, coordinacion, atencion),
+        "protocol_version": ProtocolVersion.objects.get(code="chihuahua-municipal").version,
     }
     for model in admin.site._registry:
         objects[model._meta.label] = (
@@ -137,7 +145,7 @@ def _assigned_case(enlace: Any, coordinacion: Any, atencion: Any) -> Any:
     from violeta.cases.services import case_assign
     from violeta.testing.factories import make_case
 
-    case = make_case(registered_by=enlace)
+    case = make_case(registered_by=enlace, protocol="chihuahua-municipal")
     case_assign(
         actor=coordinacion,
         case=case,
@@ -206,5 +214,5 @@ def _fake_objects() -> dict[str, Any]:
 
 def test_the_admin_never_registers_an_app_administration_may_not_manage():
     registered = {model._meta.app_label for model in admin.site._registry}
-    assert registered <= {"accounts", "catalogs"}
+    assert registered <= set(ADMINISTERED_APP_LABELS)
     assert apps.is_installed("django.contrib.admin")

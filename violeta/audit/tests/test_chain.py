@@ -82,7 +82,10 @@ def test_an_explicit_actor_wins_over_the_context_even_when_it_is_nobody(coordina
 def test_every_action_has_a_spanish_label_and_an_english_code():
     assert AuditAction.EMERGENCY_ACCESS.value == "emergency_access"
     assert str(AuditAction.EMERGENCY_ACCESS.label) == "acceso de emergencia"
-    assert len(AuditAction.values) == 16
+    for action in AuditAction:
+        assert action.value.isidentifier()
+        assert action.value == action.value.lower()
+        assert str(action.label)
 
 
 @pytest.mark.parametrize(

@@ -186,7 +186,7 @@ class TestEmergencyAccess:
             services.emergency_access_grant(actor=user, case=case, reason=self.REASON)
 
 
-def test_registration_by_atencion_assigns_her_to_the_affected_person(atencion):
+def test_registration_by_atencion_assigns_her_to_the_affected_person(catalogs, atencion):
     from violeta.catalogs.models import Dependencia
 
     case = services.case_register(

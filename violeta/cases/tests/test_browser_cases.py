@@ -17,7 +17,7 @@ def register_case(page: Page, live_server) -> str:
     )
     page.get_by_label("Persona afectada: nombre o seudónimo").fill("Azucena")
     page.get_by_label("Persona señalada: nombre").fill("Jefe de área")
-    page.get_by_label("Relato").fill(ACCOUNT)
+    page.get_by_label("Relato", exact=True).fill(ACCOUNT)
     page.get_by_role("button", name="Registrar").click()
     message = page.get_by_role("status").first
     expect(message).to_contain_text("Caso registrado con el folio")

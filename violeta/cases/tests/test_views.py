@@ -114,9 +114,11 @@ def test_registering_keeps_what_was_typed_when_something_is_wrong(client, catalo
 
 def test_registering_creates_the_case_and_shows_its_folio(client, catalogs, atencion):
     from violeta.catalogs.models import Dependencia
+    from violeta.protocols.models import ProtocolRun, ProtocolVersion
 
     force_login_verified(client, atencion)
     dependencia = Dependencia.objects.get(code="dif_municipal")
+    municipal = ProtocolVersion.objects.get(code="chihuahua-municipal")
     response = client.post(
         reverse("cases:register"),
         {
@@ -124,10 +126,12 @@ def test_registering_creates_the_case_and_shows_its_folio(client, catalogs, aten
             "affected_name": "Azucena",
             "accused_name": "Jefe",
             "account": "Relato.",
+            "protocol": municipal.pk,
         },
         follow=True,
     )
     case = Case.objects.get()
+    assert ProtocolRun.objects.get(subject_id=str(case.pk)).stage == "solicitud"
     assert case.folio in response.content.decode()
     assert case.account == "Relato."
     assert AuditEntry.objects.filter(action="create", target_id=str(case.pk)).exists()

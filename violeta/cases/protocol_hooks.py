@@ -1,0 +1,67 @@
+"""What the protocol engine may ask about a case (registered in CasesConfig.ready)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from violeta.accounts.models import User
+from violeta.cases.models import Case, CaseAssignment, CaseParty, PartyKind
+from violeta.protocols import hooks
+from violeta.protocols.models import ProtocolRun
+
+SUBJECT = "cases.Case"
+
+
+def _case(run: ProtocolRun) -> Case:
+    return Case.objects.get(pk=run.subject_id)
+
+
+def _account_recorded(run: ProtocolRun) -> bool:
+    return Case.objects.filter(pk=run.subject_id, account__isnull=False).exists()
+
+
+def _consent_comite(run: ProtocolRun) -> bool:
+    return Case.objects.filter(pk=run.subject_id, consent_comite_at__isnull=False).exists()
+
+
+def _accused_is_public_servant(run: ProtocolRun) -> bool:
+    return CaseParty.objects.filter(
+        case_id=run.subject_id, kind=PartyKind.SENALADA, is_public_servant=True
+    ).exists()
+
+
+def _recipients(run: ProtocolRun, role: str) -> list[Any]:
+    """Who must hear, for a role: the case's assigned people of that role; failing them, every
+    active person with the role (coordinación, the comité). Never a party to the case."""
+    parties = CaseParty.objects.filter(case_id=run.subject_id, user__isnull=False).values("user")
+    assigned = User.objects.filter(
+        pk__in=CaseAssignment.objects.filter(case_id=run.subject_id, ended_at__isnull=True).values(
+            "user"
+        ),
+        role=role,
+        is_active=True,
+    ).exclude(pk__in=parties)
+    if assigned.exists():
+        return list(assigned)
+    return list(User.objects.filter(role=role, is_active=True).exclude(pk__in=parties))
+
+
+def _label(run: ProtocolRun) -> str:
+    return _case(run).folio
+
+
+def register() -> None:
+    hooks.fact_register("account_recorded", _("El relato está registrado"), _account_recorded)
+    hooks.fact_register(
+        "consent_comite",
+        _("Consentimiento de ella para compartir su relato con el comité y el OIC"),
+        _consent_comite,
+    )
+    hooks.fact_register(
+        "accused_is_public_servant",
+        _("La persona señalada es persona servidora pública"),
+        _accused_is_public_servant,
+    )
+    hooks.subject_register(SUBJECT, recipients=_recipients, label=_label)
