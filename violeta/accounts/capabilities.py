@@ -119,6 +119,12 @@ CAPABILITIES: tuple[Capability, ...] = (
         roles.is_staff_member,
         "notifications:inbox",
     ),
+    Capability(
+        _("Protocolos"),
+        _("Las etapas, los pasos y los plazos de cada protocolo, con su diagrama."),
+        roles.is_staff_member,
+        "protocols:list",
+    ),
 )
 
 

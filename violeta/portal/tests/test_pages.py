@@ -101,7 +101,12 @@ def test_english_catalog_is_complete_and_has_no_fuzzy_entries():
     path = settings.LOCALE_PATHS[0] / "en" / "LC_MESSAGES" / "django.po"
     with path.open("rb") as po_file:
         catalog = read_po(po_file)
-    untranslated = [m.id for m in catalog if m.id and not m.string]
+    # Plural entries have a tuple of forms: every form must be translated.
+    untranslated = [
+        m.id
+        for m in catalog
+        if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))
+    ]
     fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
     assert untranslated == []
     assert fuzzy == []

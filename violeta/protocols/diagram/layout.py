@@ -1,144 +1,54 @@
-"""A protocol drawn as a standalone SVG on the server, and the same content as a text outline.
-
-Layout: stages are placed in layers by their breadth-first depth from the initial stage, top to
-bottom; each layer is centred, its stages side by side, ordered by the mean position of their
-parents above (one barycentre pass) to avoid crossings. Breadth-first depth guarantees that an
-arrow goes down at most one layer, so there are four kinds of arrow:
-
-- down: a straight line from the bottom of one box to the top of the next, its label on it;
-- across: to a neighbour in the same layer, a horizontal arrow; the gap between the two boxes
-  is widened to hold its label;
-- loop: a step that stays in its stage, a small curve on the side of its box;
-- back: up, or to a stage farther in the same layer. It runs in its own lane outside the
-  layers (left or right, whichever is shorter), with rounded corners; a box that is not the
-  outermost of its layer is left or entered through a channel in the gap between layers. Lanes
-  are spaced by the width of their labels, which sit beside them, and ordered so that the
-  channels do not cross each other's drops.
-
-Ports on a box side are spread evenly, ordered by where the other end is. Every label then
-takes the first spot along its arrow that overlaps no box, no earlier label and no other arrow,
-or the spot with fewest conflicts.
-
-Text widths are estimated (no font metrics on the server), with room to spare. The SVG uses
-presentation attributes only, never ``style``: the site's Content-Security-Policy forbids
-inline styles.
-"""
+"""Where each stage, arrow and label goes: layers, positions, lanes, channels and routes
+(the method is described in the package docstring)."""
 
 from __future__ import annotations
 
-import dataclasses
-import re
-import textwrap
 from collections import deque
-from collections.abc import Iterable
-from typing import TypedDict
 
 from django.utils import translation
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 
-from violeta.accounts.roles import Role
-from violeta.protocols.schema import Deadline, Protocol, Stage, Transition
-
-# Colours: the site's violet palette. Text contrast ≥ 10:1 on its background, lines 7.7:1.
-VIOLET = "#4b1f73"
-VIOLET_SOFT = "#f3edf8"
-INK = "#2a1140"
-LINE = "#5e4b70"
-WHITE = "#ffffff"
-FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif'
-
-BOX_WIDTH = 200
-BOX_PAD_Y = 13
-NAME_SIZE = 14
-NAME_LINE = 18
-NAME_CHARS = 22  # 22 characters of 14 px fit the 200 px box with 12 px padding
-NOTE_SIZE = 11
-NOTE_LINE = 15
-LABEL_SIZE = 12
-LABEL_LINE = 15
-LABEL_CHARS = 24
-LABEL_PAD = 4
-# Average advance of a character, in ems, for a sans-serif font: generous on purpose.
-CHAR_EM = 0.58
-FINAL_INSET = 4
-CURRENT_RING = 5
-
-H_GAP = 64
-MIN_LABEL_BAND = 56
-CHANNEL_BASE = 14
-CHANNEL_STEP = 8
-LANE_MARGIN = 28
-LANE_LABEL_GAP = 6
-LANE_GAP = 14
-MARGIN = 16
-MAX_PASSES = 6
-CORNER = 8
-
-ACROSS_ROOM = 12
-ACROSS_SPLIT = 8
-
-LOOP_REACH = 44
-LOOP_STEP = 14
-LOOP_DY = 8
-
-DOWN, ACROSS, BACK, LOOP = "down", "across", "back", "loop"
-
-Point = tuple[float, float]
-
-
-class TransitionOutline(TypedDict):
-    code: str
-    name: str
-    target: str  # the target stage's name
-    target_code: str
-    roles: list[str]
-    role_codes: list[str]
-
-
-class StageOutline(TypedDict):
-    code: str
-    name: str
-    description: str
-    initial: bool
-    final: bool
-    current: bool
-    responsible: list[str]
-    responsible_codes: list[str]
-    deadline: str
-    legal_basis: str
-    transitions: list[TransitionOutline]
-
-
-# --- Words ----------------------------------------------------------------------------------
-
-
-def deadline_text(deadline: Deadline | None, language: str = "es") -> str:
-    """The deadline as people say it: "24 h", "3 días hábiles", "30 días naturales", with
-    " *" when the institution chose the value (``configurable_default``)."""
-    if deadline is None:
-        return ""
-    count = deadline.amount
-    with translation.override(language):
-        if deadline.unit == "hours":
-            text = ngettext("%(count)d h", "%(count)d h", count) % {"count": count}
-        elif deadline.unit == "business_days":
-            text = ngettext("%(count)d día hábil", "%(count)d días hábiles", count) % {
-                "count": count
-            }
-        else:
-            text = ngettext("%(count)d día natural", "%(count)d días naturales", count) % {
-                "count": count
-            }
-    # The asterisk is explained on the page ("no los fija la norma").
-    return f"{text} *" if deadline.configurable_default else text
-
-
-def _role_labels(codes: Iterable[str], language: str) -> list[str]:
-    with translation.override(language):
-        return [str(Role(code).label) for code in codes]
-
-
-# --- Order and layers -----------------------------------------------------------------------
+from violeta.protocols.diagram.geometry import (
+    ACROSS,
+    BACK,
+    DOWN,
+    LOOP,
+    Point,
+    _Box,
+    _crosses,
+    _Edge,
+    _Label,
+    _Rect,
+    _spread,
+)
+from violeta.protocols.diagram.style import (
+    ACROSS_ROOM,
+    ACROSS_SPLIT,
+    BOX_PAD_Y,
+    BOX_WIDTH,
+    CHANNEL_BASE,
+    CHANNEL_STEP,
+    CURRENT_RING,
+    H_GAP,
+    LABEL_CHARS,
+    LABEL_LINE,
+    LABEL_PAD,
+    LABEL_SIZE,
+    LANE_GAP,
+    LANE_LABEL_GAP,
+    LANE_MARGIN,
+    LOOP_DY,
+    LOOP_REACH,
+    LOOP_STEP,
+    MARGIN,
+    MAX_PASSES,
+    MIN_LABEL_BAND,
+    NAME_CHARS,
+    NAME_LINE,
+    NOTE_LINE,
+)
+from violeta.protocols.diagram.text import _width, _wrap, deadline_text
+from violeta.protocols.schema import Protocol, Transition
 
 
 def _breadth_first(protocol: Protocol) -> tuple[list[str], dict[str, int]]:
@@ -160,149 +70,6 @@ def _breadth_first(protocol: Protocol) -> tuple[list[str], dict[str, int]]:
             depth[stage.code] = last
             order.append(stage.code)
     return order, depth
-
-
-# --- Outline --------------------------------------------------------------------------------
-
-
-def protocol_outline(
-    protocol: Protocol, language: str = "es", *, current_stage: str | None = None
-) -> list[StageOutline]:
-    """Each stage in breadth-first order, with who acts, its deadline and the steps out of it."""
-    order, _ = _breadth_first(protocol)
-    outline: list[StageOutline] = []
-    for code in order:
-        stage = protocol.stage(code)
-        outline.append(
-            StageOutline(
-                code=stage.code,
-                name=stage.name.text(language),
-                description=stage.description.text(language) if stage.description else "",
-                initial=stage.code == protocol.initial,
-                final=stage.final,
-                current=stage.code == current_stage,
-                responsible=_role_labels(stage.responsible, language),
-                responsible_codes=list(stage.responsible),
-                deadline=deadline_text(stage.deadline, language),
-                legal_basis=stage.deadline.legal_basis if stage.deadline else "",
-                transitions=[
-                    TransitionOutline(
-                        code=transition.code,
-                        name=transition.name.text(language),
-                        target=protocol.stage(transition.target).name.text(language),
-                        target_code=transition.target,
-                        roles=_role_labels(transition.roles, language),
-                        role_codes=list(transition.roles),
-                    )
-                    for transition in protocol.outgoing(stage.code)
-                ],
-            )
-        )
-    return outline
-
-
-# --- Geometry -------------------------------------------------------------------------------
-
-
-@dataclasses.dataclass(eq=False)
-class _Rect:
-    x: float
-    y: float
-    w: float
-    h: float
-
-    @property
-    def right(self) -> float:
-        return self.x + self.w
-
-    @property
-    def bottom(self) -> float:
-        return self.y + self.h
-
-    def overlaps(self, other: _Rect) -> bool:
-        return (
-            self.x < other.right
-            and other.x < self.right
-            and self.y < other.bottom
-            and other.y < self.bottom
-        )
-
-
-@dataclasses.dataclass(eq=False)
-class _Box(_Rect):
-    stage: Stage
-    lines: list[str]
-    layer: int
-    index: int
-    current: bool
-
-    @property
-    def cx(self) -> float:
-        return self.x + self.w / 2
-
-
-@dataclasses.dataclass(eq=False)
-class _Label:
-    lines: list[str]
-    deadline: str
-    w: float
-    h: float
-    rect: _Rect | None = None
-
-
-@dataclasses.dataclass(eq=False)
-class _Edge:
-    transition: Transition
-    source: _Box
-    target: _Box
-    label: _Label
-    # "down" one layer, "across" to a neighbour in the layer, "loop" to its own stage, or
-    # "back" (up, or farther in the layer) through a lane.
-    kind: str
-    side: int = 1  # where a lane or a loop runs: +1 right, -1 left
-    lane: int = 0  # lanes count outwards from the layers; loops on one box, outwards too
-    lane_x: float = 0.0
-    start_channel: int | None = None  # index in the gap below the source's layer
-    end_channel: int | None = None  # index in the gap above the target's layer
-    points: list[Point] = dataclasses.field(default_factory=list)
-
-
-def _width(text: str, size: float) -> float:
-    return len(text) * size * CHAR_EM
-
-
-def _crosses(rect: _Rect, a: Point, b: Point) -> bool:
-    """Whether the segment from ``a`` to ``b`` passes through ``rect`` (Liang-Barsky); a
-    segment that only touches its border does not."""
-    (x0, y0), (x1, y1) = a, b
-    dx, dy = x1 - x0, y1 - y0
-    enter, leave = 0.0, 1.0
-    for p, q in (
-        (-dx, x0 - rect.x),
-        (dx, rect.right - x0),
-        (-dy, y0 - rect.y),
-        (dy, rect.bottom - y0),
-    ):
-        if p == 0:
-            if q <= 0:
-                return False
-            continue
-        ratio = q / p
-        if p < 0:
-            enter = max(enter, ratio)
-        else:
-            leave = min(leave, ratio)
-        if enter >= leave:
-            return False
-    return True
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=True) or [""]
-
-
-def _spread(start: float, length: float, count: int) -> list[float]:
-    return [start + length * (k + 1) / (count + 1) for k in range(count)]
 
 
 class _Layout:
@@ -724,226 +491,3 @@ class _Layout:
                 ys += [edge.label.rect.y, edge.label.rect.bottom]
         left, top = min(xs) - MARGIN, min(ys) - MARGIN
         return _Rect(left, top, max(xs) + MARGIN - left, max(ys) + MARGIN - top)
-
-
-# --- SVG ------------------------------------------------------------------------------------
-
-# Characters XML 1.0 does not allow at all; a definition could carry one by accident.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _esc(text: str) -> str:
-    text = _NOT_XML.sub("", text)
-    return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-        .replace("'", "&#39;")
-    )
-
-
-def _n(value: float) -> str:
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
-
-
-def _towards(a: Point, b: Point, fraction: float) -> Point:
-    return (a[0] + (b[0] - a[0]) * fraction, a[1] + (b[1] - a[1]) * fraction)
-
-
-def _path(points: list[Point]) -> str:
-    """A polyline with its corners rounded."""
-    clean = [points[0]]
-    for point in points[1:]:
-        if point != clean[-1]:
-            clean.append(point)
-    parts = [f"M{_n(clean[0][0])},{_n(clean[0][1])}"]
-    for before, corner, after in zip(clean, clean[1:], clean[2:], strict=False):
-        into = abs(corner[0] - before[0]) + abs(corner[1] - before[1])
-        out = abs(after[0] - corner[0]) + abs(after[1] - corner[1])
-        radius = min(CORNER, into / 2, out / 2)
-        entry = _towards(corner, before, radius / into)
-        leave = _towards(corner, after, radius / out)
-        parts.append(f"L{_n(entry[0])},{_n(entry[1])}")
-        parts.append(f"Q{_n(corner[0])},{_n(corner[1])} {_n(leave[0])},{_n(leave[1])}")
-    parts.append(f"L{_n(clean[-1][0])},{_n(clean[-1][1])}")
-    return " ".join(parts)
-
-
-def _loop_path(edge: _Edge) -> str:
-    (x0, y0), _, _, (x1, y1) = edge.points
-    reach = edge.side * (LOOP_REACH + LOOP_STEP * edge.lane)
-    bulge = 0.6 * abs(reach)
-    return (
-        f"M{_n(x0)},{_n(y0)} C{_n(x0 + reach)},{_n(y0 - bulge)} "
-        f"{_n(x1 + reach)},{_n(y1 + bulge)} {_n(x1)},{_n(y1)}"
-    )
-
-
-def _tspans(lines: list[str], x: float, first_y: float, step: float) -> str:
-    return "".join(
-        f'<tspan x="{_n(x)}" y="{_n(first_y + index * step)}">{_esc(line)}</tspan>'
-        for index, line in enumerate(lines)
-    )
-
-
-def _stage_svg(box: _Box, layout: _Layout, language: str) -> str:
-    stage = box.stage
-    name = stage.name.text(language)
-    with translation.override(language):
-        if box.current:
-            tooltip = gettext("%(stage)s (etapa actual)") % {"stage": name}
-        elif stage.final:
-            tooltip = gettext("%(stage)s (etapa final)") % {"stage": name}
-        else:
-            tooltip = name
-    fill, ink, stroke_width = (VIOLET, WHITE, 3) if box.current else (VIOLET_SOFT, INK, 1.5)
-    current_attribute = ' aria-current="step"' if box.current else ""
-    parts = [
-        f'<g class="stage{" stage-final" if stage.final else ""}'
-        f'{" stage-current" if box.current else ""}" data-stage="{_esc(stage.code)}"'
-        f"{current_attribute}>",
-        f"<title>{_esc(tooltip)}</title>",
-    ]
-    if box.current:
-        parts.append(
-            f'<rect x="{_n(box.x - CURRENT_RING)}" y="{_n(box.y - CURRENT_RING)}" '
-            f'width="{_n(box.w + 2 * CURRENT_RING)}" height="{_n(box.h + 2 * CURRENT_RING)}" '
-            f'rx="13" fill="none" stroke="{VIOLET}" stroke-width="2"/>'
-        )
-    parts.append(
-        f'<rect class="box" x="{_n(box.x)}" y="{_n(box.y)}" width="{_n(box.w)}" '
-        f'height="{_n(box.h)}" rx="10" fill="{fill}" stroke="{VIOLET}" '
-        f'stroke-width="{stroke_width}"/>'
-    )
-    if stage.final:
-        inner_stroke = WHITE if box.current else VIOLET
-        parts.append(
-            f'<rect x="{_n(box.x + FINAL_INSET)}" y="{_n(box.y + FINAL_INSET)}" '
-            f'width="{_n(box.w - 2 * FINAL_INSET)}" height="{_n(box.h - 2 * FINAL_INSET)}" '
-            f'rx="7" fill="none" stroke="{inner_stroke}" stroke-width="1.5"/>'
-        )
-    # Baselines: the block of lines is centred; a line's baseline sits ~0.35em below its middle.
-    block = len(box.lines) * NAME_LINE + (NOTE_LINE if box.current else 0)
-    first = box.y + (box.h - block) / 2 + NAME_LINE / 2 + NAME_SIZE * 0.35
-    parts.append(
-        f'<text x="{_n(box.cx)}" text-anchor="middle" font-size="{NAME_SIZE}" '
-        f'font-weight="600" fill="{ink}">{_tspans(box.lines, box.cx, first, NAME_LINE)}</text>'
-    )
-    if box.current:
-        note_y = first + len(box.lines) * NAME_LINE - NAME_LINE / 2 + NOTE_LINE / 2 + 1
-        parts.append(
-            f'<text x="{_n(box.cx)}" y="{_n(note_y)}" text-anchor="middle" '
-            f'font-size="{NOTE_SIZE}" font-weight="700" fill="{ink}">'
-            f"{_esc(layout.current_note)}</text>"
-        )
-    parts.append("</g>")
-    return "".join(parts)
-
-
-def _label_svg(edge: _Edge) -> str:
-    label = edge.label
-    rect = label.rect
-    assert rect is not None  # noqa: S101 (placed by the layout)
-    cx = rect.x + rect.w / 2
-    first = rect.y + LABEL_PAD + LABEL_LINE / 2 + LABEL_SIZE * 0.35
-    parts = [
-        f'<g class="edge-label" data-transition="{_esc(edge.transition.code)}">',
-        f'<rect x="{_n(rect.x)}" y="{_n(rect.y)}" width="{_n(rect.w)}" height="{_n(rect.h)}" '
-        f'rx="3" fill="{WHITE}" fill-opacity="0.94"/>',
-        f'<text x="{_n(cx)}" text-anchor="middle" font-size="{LABEL_SIZE}" fill="{INK}">'
-        f"{_tspans(label.lines, cx, first, LABEL_LINE)}</text>",
-    ]
-    if label.deadline:
-        y = first + len(label.lines) * LABEL_LINE
-        parts.append(
-            f'<text class="deadline" x="{_n(cx)}" y="{_n(y)}" text-anchor="middle" '
-            f'font-size="{LABEL_SIZE}" font-weight="700" fill="{VIOLET}">'
-            f"{_esc(label.deadline)}</text>"
-        )
-    parts.append("</g>")
-    return "".join(parts)
-
-
-def protocol_svg(
-    protocol: Protocol, *, language: str = "es", current_stage: str | None = None
-) -> str:
-    """A standalone ``<svg>`` of the protocol; every text in it is escaped.
-
-    ``current_stage`` (a stage code) is highlighted: darker fill, thicker border, a ring, the
-    words "Etapa actual" and ``aria-current="step"``.
-    """
-    if current_stage is not None and current_stage not in {s.code for s in protocol.stages}:
-        raise ValueError(f"current_stage: unknown stage {current_stage!r}")
-    layout = _Layout(protocol, language, current_stage)
-    bounds = layout.bounds()
-    ident = f"protocol-{protocol.code}"
-    name = protocol.name.text(language)
-    finals = [s.name.text(language) for s in protocol.stages if s.final]
-    with translation.override(language):
-        title = gettext("Diagrama del protocolo: %(name)s") % {"name": name}
-        sentences = [
-            ngettext(
-                "%(count)d etapa, de arriba abajo a partir de «%(initial)s».",
-                "%(count)d etapas, de arriba abajo a partir de «%(initial)s».",
-                len(protocol.stages),
-            )
-            % {
-                "count": len(protocol.stages),
-                "initial": protocol.stage(protocol.initial).name.text(language),
-            },
-            gettext("Etapas finales: %(stages)s.") % {"stages": ", ".join(finals)},
-            gettext(
-                "Las flechas son los pasos entre etapas, con el plazo de la etapa a la que "
-                "llevan; la lista de etapas y pasos da el mismo contenido en texto."
-            ),
-        ]
-        if current_stage is not None:
-            sentences.insert(
-                1,
-                gettext("Etapa actual: %(stage)s.")
-                % {"stage": protocol.stage(current_stage).name.text(language)},
-            )
-        step_title = gettext("%(step)s: de «%(source)s» a «%(target)s»")
-    description = " ".join(sentences)
-
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="protocol-diagram" role="img" '
-        f'width="{_n(bounds.w)}" height="{_n(bounds.h)}" '
-        f'viewBox="{_n(bounds.x)} {_n(bounds.y)} {_n(bounds.w)} {_n(bounds.h)}" '
-        f'aria-labelledby="{ident}-title {ident}-desc" font-family="{_esc(FONT)}">',
-        f'<title id="{ident}-title">{_esc(title)}</title>',
-        f'<desc id="{ident}-desc">{_esc(description)}</desc>',
-        f'<defs><marker id="{ident}-arrow" viewBox="0 0 10 10" refX="10" refY="5" '
-        f'markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto">'
-        f'<path d="M0,0 L10,5 L0,10 z" fill="{LINE}"/></marker></defs>',
-        f'<rect x="{_n(bounds.x)}" y="{_n(bounds.y)}" width="{_n(bounds.w)}" '
-        f'height="{_n(bounds.h)}" fill="{WHITE}"/>',
-        '<g class="transitions">',
-    ]
-    for edge in layout.edges:
-        transition = edge.transition
-        hover = step_title % {
-            "step": transition.name.text(language),
-            "source": edge.source.stage.name.text(language),
-            "target": edge.target.stage.name.text(language),
-        }
-        path = _loop_path(edge) if edge.kind == LOOP else _path(edge.points)
-        parts.append(
-            f'<g class="transition transition-{edge.kind}" '
-            f'data-transition="{_esc(transition.code)}" data-from="{_esc(transition.source)}" '
-            f'data-to="{_esc(transition.target)}"><title>{_esc(hover)}</title>'
-            f'<path class="edge" d="{path}" fill="none" stroke="{LINE}" '
-            f'stroke-width="1.6" marker-end="url(#{ident}-arrow)"/></g>'
-        )
-    parts.append('</g><g class="stages">')
-    parts += [
-        _stage_svg(layout.boxes[code], layout, language)
-        for layer in layout.layers
-        for code in layer
-    ]
-    parts.append('</g><g class="labels">')
-    parts += [_label_svg(edge) for edge in layout.edges]
-    parts.append("</g></svg>")
-    return "".join(parts)
