@@ -174,6 +174,20 @@ def persona(request: pytest.FixtureRequest) -> Any:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> Any:
+    """Argon2 is slow by design; tests create hundreds of accounts. Production keeps Argon2
+    (violeta/tests/test_headers.py checks the real settings module)."""
+    from django.test import override_settings
+
+    override = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    )
+    override.enable()
+    yield
+    override.disable()
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _test_keyring() -> Any:
     """A keyring of the test session's own: tests never touch var/keyring.json."""
     import json
@@ -188,3 +202,11 @@ def _test_keyring() -> Any:
     yield
     override.disable()
     reset_key_provider()
+
+
+@pytest.fixture
+def protocols(db: None) -> None:
+    """Only the shipped protocol files (cheaper than ``catalogs`` when nothing else is needed)."""
+    from violeta.protocols.services_definitions import protocol_versions_load
+
+    protocol_versions_load()

@@ -171,3 +171,9 @@ def test_session_and_csrf_cookies_are_http_only_and_secure_outside_debug(client,
     assert session_cookie["secure"] is True
     # No max-age: the session cookie ends when the browser closes.
     assert session_cookie["max-age"] == ""
+
+
+def test_passwords_are_hashed_with_argon2_in_the_real_settings():
+    from violeta.config import settings as real_settings
+
+    assert real_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
