@@ -179,9 +179,7 @@ def _fast_password_hashing() -> Any:
     (violeta/tests/test_headers.py checks the real settings module)."""
     from django.test import override_settings
 
-    override = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    )
+    override = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     override.enable()
     yield
     override.disable()

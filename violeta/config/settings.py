@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "violeta.portal.context_processors.site",
+                "violeta.notifications.context_processors.notices",
             ],
         },
     },
