@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from violeta.accounts.models import User
 from violeta.accounts.roles import Role
-from violeta.cases.models import AssignmentKind, Case, CaseParty
+from violeta.cases.models import AssignmentKind, Case, CaseParty, TakingReason
 from violeta.catalogs.models import Dependencia
 from violeta.catalogs.selectors import dependencias
 from violeta.protocols.models import ProtocolVersion
@@ -111,6 +111,28 @@ class TransitionForm(forms.Form):
     reason = forms.CharField(
         label=_("Motivo"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class AccountAdditionForm(forms.Form):
+    body = forms.CharField(
+        label=_("Información nueva"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Se agrega con fecha y autoría; el relato original no cambia."),
+    )
+    retold = forms.BooleanField(
+        label=_("Para obtenerla, ella tuvo que volver a narrar los hechos"), required=False
+    )
+    reason = forms.ChoiceField(
+        label=_("Motivo por el que volvió a narrarlos"),
+        required=False,
+        choices=[("", "—"), *[c for c in TakingReason.choices if c[0] != TakingReason.INTAKE]],
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("retold") and not data.get("reason"):
+            self.add_error("reason", _("Indica por qué se le pidió volver a narrar los hechos."))
+        return data
 
 
 class NoteForm(forms.Form):

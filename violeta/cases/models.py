@@ -6,13 +6,16 @@ Narratives, names and contact data are encrypted (violeta.crypto). Reads go thro
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from violeta.crypto.fields import BlindIndexField, EncryptedTextField
+from violeta.crypto.fields import BlindIndexField, EncryptedTextField, is_changed
 from violeta.crypto.models import EncryptedModel
 
 
@@ -74,6 +77,16 @@ class Case(EncryptedModel):
 
     def __str__(self) -> str:
         return self.folio
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The account is heard once: it is never rewritten. Later information is an
+        # AccountAddition (no revictimización).
+        if not self._state.adding and is_changed(self, "account"):
+            raise ValidationError(
+                _("El relato no se modifica: agrega la información nueva como adición."),
+                code="account_immutable",
+            )
+        super().save(*args, **kwargs)
 
 
 class PartyKind(models.TextChoices):
@@ -182,3 +195,47 @@ class EmergencyAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} → {self.user_id} ({self.expires_at:%Y-%m-%d %H:%M})"
+
+
+class AccountAddition(EncryptedModel):
+    """Information added to the recorded account later: dated, attributed, never overwritten."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="account_additions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    body = EncryptedTextField(_("adición al relato"))
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("adición al relato")
+        verbose_name_plural = _("adiciones al relato")
+
+    def __str__(self) -> str:
+        return f"adición {self.pk}"
+
+
+class TakingReason(models.TextChoices):
+    INTAKE = "registro", _("Registro inicial en el formato único")
+    NEW_FACTS = "hechos_nuevos", _("Ella quiso contar hechos nuevos")
+    CLARIFICATION = "aclaracion", _("Hizo falta aclarar un punto con ella")
+    AUTHORITY = "autoridad", _("Lo pidió una autoridad")
+    OTHER = "otro", _("Otro motivo")
+
+
+class AccountTaking(models.Model):
+    """Each time the person told her account. More than one is a revictimización risk that
+    coordinación reviews."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="account_takings")
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    taken_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(_("motivo"), max_length=20, choices=TakingReason.choices)
+
+    class Meta:
+        ordering = ["taken_at", "id"]
+        indexes = [models.Index(fields=["case", "taken_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.reason}"

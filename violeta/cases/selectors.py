@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from violeta.accounts import roles
@@ -101,3 +101,16 @@ def is_party(*, user: Any, case: Case) -> bool:
 
 def assignments_of(*, case: Case) -> QuerySet[CaseAssignment]:
     return case.assignments.filter(ended_at__isnull=True).select_related("user", "attends")
+
+
+def cases_retold(*, user: Any) -> QuerySet[Case]:
+    """Cases where she had to tell her account more than once (coordinación only)."""
+    if not roles.is_coordinacion(user):
+        return Case.objects.none()
+    return (
+        cases_visible_to(user=user)
+        .annotate(takings=Count("account_takings"))
+        .filter(takings__gt=1)
+        .select_related("dependencia")
+        .order_by("-takings", "-registered_at")
+    )

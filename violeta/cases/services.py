@@ -16,6 +16,8 @@ from violeta.accounts import roles
 from violeta.accounts.models import User
 from violeta.audit.services import audit_record
 from violeta.cases.models import (
+    AccountAddition,
+    AccountTaking,
     AssignmentKind,
     Case,
     CaseAssignment,
@@ -24,6 +26,7 @@ from violeta.cases.models import (
     EmergencyAccess,
     FolioCounter,
     PartyKind,
+    TakingReason,
 )
 from violeta.cases.selectors import case_reading, is_party
 from violeta.catalogs.models import Dependencia
@@ -90,6 +93,7 @@ def case_register(
             user=accused_user,
             is_public_servant=accused_is_public_servant or accused_user is not None,
         )
+        AccountTaking.objects.create(case=case, taken_by=actor, reason=TakingReason.INTAKE)
         audit_record(action="create", target=case, detail={"parties": 2})
         run_start(protocol=protocol or default_protocol(), subject=case, actor=actor)
         if roles.is_atencion(actor):
@@ -264,3 +268,32 @@ def case_consent_comite_record(*, actor: User, case: Case) -> Case:
 
 def case_viewed(*, viewer: Any, case: Case, sections: list[str]) -> None:
     audit_record(action="view", target=case, detail={"sections": sections}, actor=viewer)
+
+
+def case_account_append(
+    *,
+    actor: User,
+    case: Case,
+    body: str,
+    retold: bool = False,
+    reason: TakingReason | None = None,
+) -> AccountAddition:
+    """Add to the recorded account. ``retold`` says she was asked to tell it again: that is
+    counted, with its reason, so coordinación can see every case where it happened."""
+    reading = case_reading(user=actor, case=case)
+    if not (reading.account and reading.act):
+        raise PermissionDenied
+    if not body.strip():
+        raise ValidationError(_("La adición está vacía."), code="empty")
+    if retold and (reason is None or reason == TakingReason.INTAKE):
+        raise ValidationError(
+            _("Indica por qué se le pidió volver a narrar los hechos."), code="reason"
+        )
+    with transaction.atomic():
+        addition = AccountAddition.objects.create(case=case, author=actor, body=body.strip())
+        if retold and reason is not None:
+            AccountTaking.objects.create(case=case, taken_by=actor, reason=reason)
+        audit_record(
+            action="create", target=addition, detail={"case": str(case.pk), "retold": retold}
+        )
+    return addition

@@ -14,14 +14,21 @@ from violeta.accounts import roles
 from violeta.audit.selectors import views_of
 from violeta.cases import services
 from violeta.cases.forms import (
+    AccountAdditionForm,
     AssignForm,
     CaseRegisterForm,
     EmergencyAccessForm,
     NoteForm,
     TransitionForm,
 )
-from violeta.cases.models import AssignmentKind, Case
-from violeta.cases.selectors import assignments_of, case_reading, cases_visible_to, is_party
+from violeta.cases.models import AssignmentKind, Case, TakingReason
+from violeta.cases.selectors import (
+    assignments_of,
+    case_reading,
+    cases_retold,
+    cases_visible_to,
+    is_party,
+)
 from violeta.protocols import services as protocol_services
 from violeta.protocols.models import RunTask
 from violeta.protocols.selectors import protocol_panel
@@ -86,6 +93,13 @@ def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str,
         "parties": case.parties.all() if reading.account else None,
         "notes": case.notes.select_related("author", "data_key") if reading.notes else None,
         "note_form": NoteForm() if reading.add_note else None,
+        "additions": (
+            case.account_additions.select_related("author", "data_key") if reading.account else None
+        ),
+        "addition_form": (
+            AccountAdditionForm(prefix="adicion") if reading.account and reading.act else None
+        ),
+        "takings": case.account_takings.count(),
         "protocol": protocol_panel(run=run_for(case), user=request.user, can_act=reading.act),
     }
     context.update(extra)
@@ -135,6 +149,40 @@ def case_transition(request: HttpRequest, pk: Any) -> HttpResponse:
         return render(request, "cases/detail.html", context, status=409)
     messages.success(request, _("Paso registrado."))
     return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_account_add(request: HttpRequest, pk: Any) -> HttpResponse:
+    case = _acting_case(request, pk)
+    form = AccountAdditionForm(request.POST, prefix="adicion")
+    if form.is_valid():
+        reason = form.cleaned_data["reason"]
+        try:
+            services.case_account_append(
+                actor=request.user,  # type: ignore[arg-type]
+                case=case,
+                body=form.cleaned_data["body"],
+                retold=form.cleaned_data["retold"],
+                reason=TakingReason(reason) if reason else None,
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Información agregada al relato."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(
+        request, "cases/detail.html", _detail_context(request, case, addition_form=form), status=400
+    )
+
+
+@login_required
+def cases_retold_list(request: HttpRequest) -> HttpResponse:
+    if not roles.is_coordinacion(request.user):
+        raise Http404
+    return render(request, "cases/retold.html", {"cases": cases_retold(user=request.user)[:500]})
 
 
 @login_required

@@ -183,6 +183,11 @@ class BlindIndexField(models.CharField):
         return getattr(model_instance, self.attname)
 
 
+def is_changed(instance: models.Model, field_name: str) -> bool:
+    """Whether an encrypted field was given a new value that is not saved yet."""
+    return field_name in _dirty(instance)
+
+
 def mark_saved(instance: models.Model) -> None:
     """Forget which encrypted values were changed: they are in the database now."""
     _dirty(instance).clear()

@@ -99,6 +99,17 @@ ROUTES: tuple[Route, ...] = (
         {ANONYMOUS: TO_LOGIN, "atencion": OK, "enlace": OK, "coordinacion": OK},
     ),
     Route("cases:emergency_access", NOT_FOUND, {ANONYMOUS: TO_LOGIN, **CASE_HANDLERS_OK}),
+    Route("cases:retold", NOT_FOUND, {ANONYMOUS: TO_LOGIN, "coordinacion": OK}),
+    # Adding to the account: whoever reads it and acts on the case (the assigned worker);
+    # coordinación acts but does not read the account, so it may not add to it.
+    Route(
+        "cases:account_add",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN, "atencion": TO_CASES},
+        method="post",
+        data={"adicion-body": "Información nueva de la prueba de acceso."},
+        kwargs=the_case,
+    ),
     Route(
         "cases:detail",
         NOT_FOUND,

@@ -58,8 +58,9 @@ def make_case(
     folio: str | None = None,
     protocol: str | None = None,
 ) -> Any:
-    """A case with its two parties, written directly (no audit, no assignment)."""
-    from violeta.cases.models import Case, CaseParty, PartyKind
+    """A case with its two parties and its first telling, written directly (no audit, no
+    assignment)."""
+    from violeta.cases.models import AccountTaking, Case, CaseParty, PartyKind, TakingReason
     from violeta.cases.services import folio_next
 
     case = Case(
@@ -69,6 +70,7 @@ def make_case(
         account=account,
     )
     case.save()
+    AccountTaking.objects.create(case=case, taken_by=registered_by, reason=TakingReason.INTAKE)
     CaseParty.objects.create(case=case, kind=PartyKind.AFECTADA, display_name=affected)
     CaseParty.objects.create(
         case=case,

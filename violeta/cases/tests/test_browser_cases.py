@@ -81,3 +81,42 @@ def test_emergency_access_with_a_reason_opens_the_case_and_warns(
         page.get_by_text("Estás viendo este expediente con acceso de emergencia")
     ).to_be_visible()
     expect(page.get_by_text(ACCOUNT)).to_be_visible()
+
+
+def test_information_is_added_to_the_account_and_a_retelling_reaches_coordinacion(
+    page: Page, browser, live_server, catalogs, enlace, coordinacion, atencion
+):
+    from violeta.cases.models import AssignmentKind, PartyKind
+    from violeta.cases.services import case_assign
+    from violeta.testing.factories import make_case
+
+    case = make_case(registered_by=enlace, account=ACCOUNT)
+    case_assign(
+        actor=coordinacion,
+        case=case,
+        user=atencion,
+        attends=case.parties.get(kind=PartyKind.AFECTADA),
+        kind=AssignmentKind.PSICOLOGIA,
+    )
+    log_in(page, live_server, atencion.email)
+    page.goto(f"{live_server.url}/casos/{case.pk}/")
+    page.get_by_text("Agregar información al relato").click()
+    page.get_by_label("Información nueva").fill("Recordó que hubo un testigo: la compañera Ana.")
+    page.get_by_label("Para obtenerla, ella tuvo que volver a narrar los hechos").check()
+    page.get_by_role("button", name="Agregar al relato").click()
+    expect(page.get_by_role("alert").first).to_contain_text("Indica por qué")
+    expect(page.get_by_label("Información nueva")).to_have_value(
+        "Recordó que hubo un testigo: la compañera Ana."
+    )
+    page.get_by_label("Motivo por el que volvió a narrarlos").select_option(
+        label="Ella quiso contar hechos nuevos"
+    )
+    page.get_by_role("button", name="Agregar al relato").click()
+    expect(page.get_by_text("Recordó que hubo un testigo: la compañera Ana.")).to_be_visible()
+    expect(page.get_by_text(ACCOUNT)).to_be_visible()
+
+    coord = browser.new_page()
+    log_in(coord, live_server, coordinacion.email)
+    coord.goto(live_server.url + "/casos/")
+    coord.get_by_role("link", name="Casos con relato repetido").click()
+    expect(coord.get_by_role("link", name=case.folio)).to_be_visible()

@@ -138,9 +138,11 @@ def test_crypto_shredding_makes_content_unrecoverable(case, atencion):
 
 
 def test_a_shredded_record_cannot_be_given_new_content(case):
-    data_key_shred(data_key=case.data_key)
-    fresh = Case.objects.get(pk=case.pk)
-    fresh.account = "nuevo"
+    party = CaseParty.objects.get(case=case, kind=PartyKind.AFECTADA)
+    assert party.data_key is not None
+    data_key_shred(data_key=party.data_key)
+    fresh = CaseParty.objects.get(pk=party.pk)
+    fresh.display_name = "nuevo"
     with pytest.raises(DecryptionError, match="destroyed"):
         fresh.save()
 
