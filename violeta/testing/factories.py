@@ -86,3 +86,17 @@ def make_case(
         version = next(p for p in protocols_current() if p.code == protocol)
         run_start(protocol=version, subject=case, actor=registered_by)
     return case
+
+
+def assign_to_affected(case: Any, *, by: Any, worker: Any, kind: str = "psicologia") -> Any:
+    """Assign ``worker`` to attend the case's persona afectada, as coordinación does."""
+    from violeta.cases.models import AssignmentKind, PartyKind
+    from violeta.cases.services import case_assign
+
+    return case_assign(
+        actor=by,
+        case=case,
+        user=worker,
+        attends=case.parties.get(kind=PartyKind.AFECTADA),
+        kind=AssignmentKind(kind),
+    )

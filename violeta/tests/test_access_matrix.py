@@ -141,18 +141,10 @@ def world(
 
 
 def _assigned_case(enlace: Any, coordinacion: Any, atencion: Any) -> Any:
-    from violeta.cases.models import AssignmentKind, PartyKind
-    from violeta.cases.services import case_assign
-    from violeta.testing.factories import make_case
+    from violeta.testing.factories import assign_to_affected, make_case
 
     case = make_case(registered_by=enlace, protocol="chihuahua-municipal")
-    case_assign(
-        actor=coordinacion,
-        case=case,
-        user=atencion,
-        attends=case.parties.get(kind=PartyKind.AFECTADA),
-        kind=AssignmentKind.PSICOLOGIA,
-    )
+    assign_to_affected(case, by=coordinacion, worker=atencion)
     return case
 
 

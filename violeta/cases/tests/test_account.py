@@ -7,14 +7,12 @@ from django.urls import reverse
 
 from violeta.cases.models import (
     AccountAddition,
-    AssignmentKind,
     Case,
-    PartyKind,
     TakingReason,
 )
 from violeta.cases.selectors import cases_retold
-from violeta.cases.services import case_account_append, case_assign, case_register
-from violeta.testing.factories import make_case
+from violeta.cases.services import case_account_append, case_register
+from violeta.testing.factories import assign_to_affected, make_case
 from violeta.testing.second_factor import force_login_verified
 
 pytestmark = pytest.mark.django_db
@@ -23,13 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def case(enlace, coordinacion, atencion):
     case = make_case(registered_by=enlace, account="Relato original.")
-    case_assign(
-        actor=coordinacion,
-        case=case,
-        user=atencion,
-        attends=case.parties.get(kind=PartyKind.AFECTADA),
-        kind=AssignmentKind.PSICOLOGIA,
-    )
+    assign_to_affected(case, by=coordinacion, worker=atencion)
     return case
 
 
@@ -87,7 +79,7 @@ def test_coordinacion_lists_every_case_where_she_told_it_more_than_once(
         actor=atencion, case=case, body="Más", retold=True, reason=TakingReason.NEW_FACTS
     )
     assert list(cases_retold(user=coordinacion)) == [case]
-    assert cases_retold(user=coordinacion).values_list("takings", flat=True).get() == 2
+    assert getattr(cases_retold(user=coordinacion).get(), "takings") == 2  # noqa: B009
     assert not cases_retold(user=atencion).exists()
     client = Client()
     force_login_verified(client, coordinacion)

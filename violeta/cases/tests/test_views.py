@@ -3,9 +3,8 @@ from django.test import Client
 from django.urls import reverse
 
 from violeta.audit.models import AuditEntry
-from violeta.cases.models import AssignmentKind, Case, PartyKind
-from violeta.cases.services import case_assign
-from violeta.testing.factories import make_case
+from violeta.cases.models import Case
+from violeta.testing.factories import assign_to_affected, make_case
 from violeta.testing.second_factor import force_login_verified
 
 pytestmark = pytest.mark.django_db
@@ -23,13 +22,7 @@ def case_urls(case):
 @pytest.fixture
 def assigned_case(enlace, coordinacion, atencion):
     case = make_case(registered_by=enlace, account="Relato que sólo ve quien atiende")
-    case_assign(
-        actor=coordinacion,
-        case=case,
-        user=atencion,
-        attends=case.parties.get(kind=PartyKind.AFECTADA),
-        kind=AssignmentKind.PSICOLOGIA,
-    )
+    assign_to_affected(case, by=coordinacion, worker=atencion)
     return case
 
 
