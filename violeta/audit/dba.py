@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections, transaction
 
 from violeta.audit.models import AuditEntry
 
@@ -52,4 +52,4 @@ def append_only_suspended(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
             for _name, sql in triggers:
                 cursor.execute(sql)
         else:
-            raise NotImplementedError(f"No append-only guard for {connection.vendor}.")
+            raise NotSupportedError(f"No append-only guard for {connection.vendor}.")

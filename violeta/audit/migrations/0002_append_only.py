@@ -10,7 +10,7 @@ On SQLite, a later migration that rebuilds audit_auditentry drops these triggers
 create them again.
 """
 
-from django.db import migrations
+from django.db import NotSupportedError, migrations
 
 TABLE = "audit_auditentry"
 
@@ -69,7 +69,7 @@ SQLITE_REVERSE = [
 def _run(schema_editor, statements_by_vendor):
     vendor = schema_editor.connection.vendor
     if vendor not in statements_by_vendor:
-        raise NotImplementedError(f"No append-only triggers written for {vendor}.")
+        raise NotSupportedError(f"No append-only triggers written for {vendor}.")
     for statement in statements_by_vendor[vendor]:
         # params=None: the statements contain "%" (plpgsql's RAISE) and take no parameters.
         schema_editor.execute(statement, params=None)
