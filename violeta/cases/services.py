@@ -216,10 +216,12 @@ def emergency_access_grant(*, actor: User, case: Case, reason: str) -> Emergency
             expires_at=timezone.now() + datetime.timedelta(minutes=minutes),
         )
         audit_record(action="emergency_access", target=case, detail={"minutes": minutes})
-        coordinators = User.objects.filter(role=roles.Role.COORDINACION, is_active=True).exclude(
-            pk=actor.pk
+        # One query: every active coordinator but the actor and anyone who is a party.
+        recipients = list(
+            User.objects.filter(role=roles.Role.COORDINACION, is_active=True)
+            .exclude(pk=actor.pk)
+            .exclude(case_parties__case=case)
         )
-        recipients = [u for u in coordinators if not is_party(user=u, case=case)]
         transaction.on_commit(
             lambda: notifications_send(
                 recipients=recipients,

@@ -223,3 +223,15 @@ def test_folios_are_readable_and_never_repeat(db):
     assert first == "IMM-2026-00001"
     assert second == "IMM-2026-00002"
     assert services.folio_next(year=2027) == "IMM-2027-00001"
+
+
+def test_emergency_notice_skips_a_coordinator_who_is_a_party(
+    enlace, atencion, coordinacion, django_capture_on_commit_callbacks
+):
+    other: Any = UserFactory(role=Role.COORDINACION)
+    case = make_case(registered_by=enlace, accused_user=coordinacion)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.emergency_access_grant(
+            actor=atencion, case=case, reason="La persona llamó en crisis y nadie más está."
+        )
+    assert list(Notification.objects.values_list("recipient", flat=True)) == [other.pk]
