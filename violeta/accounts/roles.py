@@ -25,6 +25,7 @@ class Specialty(models.TextChoices):
     PSICOLOGIA = "psicologia", _("Psicología")
     JURIDICA = "juridica", _("Jurídica")
     TRABAJO_SOCIAL = "trabajo_social", _("Trabajo social")
+    MEDICA = "medica", _("Médica")
 
 
 # Roles whose members will handle case data.

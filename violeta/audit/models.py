@@ -45,6 +45,10 @@ class AuditAction(models.TextChoices):
     MFA_FAILED = "mfa_failed", _("segundo factor fallido")
     LOCKOUT = "lockout", _("bloqueo de cuenta")
     TRANSITION = "transition", _("cambio de etapa del protocolo")
+    CONSENT = "consent", _("decisión de consentimiento")
+    CONSENT_OVERRIDE = "consent_override", _("envío sin consentimiento por obligación legal")
+    CLOSE = "close", _("cierre de caso")
+    REOPEN = "reopen", _("reapertura de caso")
 
 
 def audit_action_choices() -> Sequence[tuple[str, str | Promise]]:

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from violeta.accounts.models import User
 from violeta.cases.models import AssignmentKind, Case, PartyKind
-from violeta.cases.services import case_assign, case_note_add, case_register
+from violeta.cases.services import PartyFacts, case_assign, case_note_add, case_register
 
 DEMO_CASES = (
     {
@@ -46,8 +46,8 @@ def demo_cases_ensure() -> int:
                 actor=registrant,
                 dependencia=registrant.dependencia,
                 account=str(demo["account"]),
-                affected_name=str(demo["affected"]),
-                accused_name=str(demo["accused"]),
+                affected=PartyFacts(display_name=str(demo["affected"])),
+                accused=[PartyFacts(display_name=str(demo["accused"]))],
             )
             created += 1
             if demo["assign"]:

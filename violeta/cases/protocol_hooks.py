@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from violeta.accounts.models import User
 from violeta.cases.models import Case, CaseAssignment, CaseParty, PartyKind
+from violeta.cases.selectors import comite_may_read
 from violeta.protocols import hooks
 from violeta.protocols.models import ProtocolRun
 
@@ -23,7 +24,7 @@ def _account_recorded(run: ProtocolRun) -> bool:
 
 
 def _consent_comite(run: ProtocolRun) -> bool:
-    return Case.objects.filter(pk=run.subject_id, consent_comite_at__isnull=False).exists()
+    return comite_may_read(case=_case(run))
 
 
 def _accused_is_public_servant(run: ProtocolRun) -> bool:

@@ -9,7 +9,16 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from violeta.accounts import roles
-from violeta.cases.models import Case, CaseAssignment, CaseParty, EmergencyAccess
+from violeta.cases.models import (
+    Case,
+    CaseAssignment,
+    CaseParty,
+    ConsentDecision,
+    ConsentOverride,
+    ConsentPurpose,
+    EmergencyAccess,
+)
+from violeta.catalogs.models import Institution
 
 
 def _is_party(user: Any) -> Exists:
@@ -81,17 +90,43 @@ def case_reading(*, user: Any, case: Case) -> CaseReading:
         and (case.taken_by_imm_at is None)
     )
     attends = assigned and roles.is_atencion(user)
+    if assigned and roles.is_autoridad(user) and not comite_may_read(case=case):
+        # Assigned before she withdrew: the file stays open, her account does not.
+        assigned_reads = False
+    else:
+        assigned_reads = assigned
     coordinates = roles.is_coordinacion(user)
     return CaseReading(
         # The autoridad reads the recorded account (never asks for it again); attention notes
         # stay with atención.
-        account=assigned or emergency or registrant,
+        account=assigned_reads or emergency or registrant,
         notes=attends or emergency,
         add_note=attends,
         access_log=coordinates or assigned,
         assign=coordinates,
         emergency=emergency and not assigned,
         act=assigned or registrant or coordinates,
+    )
+
+
+def consent_in_force(
+    *, case: Case, purpose: ConsentPurpose, institution: Institution | None = None
+) -> bool:
+    """Her newest decision for the purpose (and institution). No decision means no."""
+    decision = (
+        ConsentDecision.objects.filter(case=case, purpose=purpose, institution=institution)
+        .order_by("-decided_at", "-id")
+        .values_list("granted", flat=True)
+        .first()
+    )
+    return bool(decision)
+
+
+def comite_may_read(*, case: Case) -> bool:
+    """The comité and the OIC read her account only with her consent in force, or after a
+    recorded legal override."""
+    return consent_in_force(case=case, purpose=ConsentPurpose.COMITE_OIC) or (
+        ConsentOverride.objects.filter(case=case, purpose=ConsentPurpose.COMITE_OIC).exists()
     )
 
 

@@ -12,6 +12,9 @@ class NotificationKind(models.TextChoices):
     PROTOCOL_NOTICE = "protocol_notice", _("Un caso avanzó en el protocolo")
     TASK_ASSIGNED = "task_assigned", _("Tienes una tarea del protocolo")
     DEADLINE_OVERDUE = "deadline_overdue", _("Venció un plazo del protocolo")
+    CONSENT_OVERRIDE = "consent_override", _("Se compartió un caso sin consentimiento")
+    REPEAT_ACCUSED = "repeat_accused", _("La persona señalada aparece en otro caso")
+    CASE_TASK = "case_task", _("Tienes una tarea en un caso")
 
 
 class Notification(models.Model):

@@ -100,3 +100,12 @@ def assign_to_affected(case: Any, *, by: Any, worker: Any, kind: str = "psicolog
         attends=case.parties.get(kind=PartyKind.AFECTADA),
         kind=AssignmentKind(kind),
     )
+
+
+def consent_give(case: Any, *, purpose: str = "comite_oic", granted: bool = True) -> Any:
+    """Her decision on one purpose, written directly (no audit)."""
+    from violeta.cases.models import ConsentDecision
+
+    return ConsentDecision.objects.create(
+        case=case, purpose=purpose, granted=granted, recorded_by=case.registered_by
+    )

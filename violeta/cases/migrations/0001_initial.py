@@ -9,116 +9,329 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalogs', '0001_initial'),
-        ('crypto', '0001_initial'),
+        ("catalogs", "0001_initial"),
+        ("crypto", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FolioCounter',
+            name="FolioCounter",
             fields=[
-                ('year', models.PositiveIntegerField(primary_key=True, serialize=False)),
-                ('last', models.PositiveIntegerField(default=0)),
+                ("year", models.PositiveIntegerField(primary_key=True, serialize=False)),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('folio', models.CharField(max_length=30, unique=True, verbose_name='folio')),
-                ('status', models.CharField(choices=[('abierto', 'Abierto'), ('cerrado', 'Cerrado')], default='abierto', max_length=20, verbose_name='estado')),
-                ('registered_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='registrado')),
-                ('taken_by_imm_at', models.DateTimeField(blank=True, null=True, verbose_name='recibido por el IMM')),
-                ('account', violeta.crypto.fields.EncryptedTextField(verbose_name='relato')),
-                ('data_key', models.OneToOneField(editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='crypto.datakey')),
-                ('dependencia', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='catalogs.dependencia', verbose_name='dependencia')),
-                ('registered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='registered_cases', to=settings.AUTH_USER_MODEL, verbose_name='registrado por')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("folio", models.CharField(max_length=30, unique=True, verbose_name="folio")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("abierto", "Abierto"), ("cerrado", "Cerrado")],
+                        default="abierto",
+                        max_length=20,
+                        verbose_name="estado",
+                    ),
+                ),
+                (
+                    "registered_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="registrado"
+                    ),
+                ),
+                (
+                    "taken_by_imm_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="recibido por el IMM"),
+                ),
+                ("account", violeta.crypto.fields.EncryptedTextField(verbose_name="relato")),
+                (
+                    "data_key",
+                    models.OneToOneField(
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="crypto.datakey",
+                    ),
+                ),
+                (
+                    "dependencia",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="catalogs.dependencia",
+                        verbose_name="dependencia",
+                    ),
+                ),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="registered_cases",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="registrado por",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'caso',
-                'verbose_name_plural': 'casos',
-                'ordering': ['-registered_at'],
+                "verbose_name": "caso",
+                "verbose_name_plural": "casos",
+                "ordering": ["-registered_at"],
             },
         ),
         migrations.CreateModel(
-            name='CaseNote',
+            name="CaseNote",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('body', violeta.crypto.fields.EncryptedTextField(verbose_name='nota')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='cases.case')),
-                ('data_key', models.OneToOneField(editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='crypto.datakey')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("body", violeta.crypto.fields.EncryptedTextField(verbose_name="nota")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "data_key",
+                    models.OneToOneField(
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="crypto.datakey",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at'],
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='CaseParty',
+            name="CaseParty",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('kind', models.CharField(choices=[('persona_afectada', 'Persona afectada'), ('persona_senalada', 'Persona señalada'), ('testigo', 'Testigo')], max_length=20, verbose_name='calidad')),
-                ('display_name', violeta.crypto.fields.EncryptedTextField(verbose_name='nombre o seudónimo')),
-                ('name_bidx', violeta.crypto.fields.BlindIndexField(kind='name', source='display_name')),
-                ('curp', violeta.crypto.fields.EncryptedTextField(blank=True, default='', verbose_name='CURP')),
-                ('curp_bidx', violeta.crypto.fields.BlindIndexField(kind='curp', source='curp')),
-                ('phone', violeta.crypto.fields.EncryptedTextField(blank=True, default='', verbose_name='teléfono')),
-                ('phone_bidx', violeta.crypto.fields.BlindIndexField(kind='phone', source='phone')),
-                ('employee_number', violeta.crypto.fields.EncryptedTextField(blank=True, default='', verbose_name='número de empleado')),
-                ('employee_number_bidx', violeta.crypto.fields.BlindIndexField(kind='employee_number', source='employee_number')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parties', to='cases.case')),
-                ('data_key', models.OneToOneField(editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='crypto.datakey')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='case_parties', to=settings.AUTH_USER_MODEL, verbose_name='cuenta de personal')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("persona_afectada", "Persona afectada"),
+                            ("persona_senalada", "Persona señalada"),
+                            ("testigo", "Testigo"),
+                        ],
+                        max_length=20,
+                        verbose_name="calidad",
+                    ),
+                ),
+                (
+                    "display_name",
+                    violeta.crypto.fields.EncryptedTextField(verbose_name="nombre o seudónimo"),
+                ),
+                (
+                    "name_bidx",
+                    violeta.crypto.fields.BlindIndexField(kind="name", source="display_name"),
+                ),
+                (
+                    "curp",
+                    violeta.crypto.fields.EncryptedTextField(
+                        blank=True, default="", verbose_name="CURP"
+                    ),
+                ),
+                ("curp_bidx", violeta.crypto.fields.BlindIndexField(kind="curp", source="curp")),
+                (
+                    "phone",
+                    violeta.crypto.fields.EncryptedTextField(
+                        blank=True, default="", verbose_name="teléfono"
+                    ),
+                ),
+                ("phone_bidx", violeta.crypto.fields.BlindIndexField(kind="phone", source="phone")),
+                (
+                    "employee_number",
+                    violeta.crypto.fields.EncryptedTextField(
+                        blank=True, default="", verbose_name="número de empleado"
+                    ),
+                ),
+                (
+                    "employee_number_bidx",
+                    violeta.crypto.fields.BlindIndexField(
+                        kind="employee_number", source="employee_number"
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parties",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "data_key",
+                    models.OneToOneField(
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="crypto.datakey",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="case_parties",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="cuenta de personal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'persona en el caso',
-                'verbose_name_plural': 'personas en el caso',
+                "verbose_name": "persona en el caso",
+                "verbose_name_plural": "personas en el caso",
             },
         ),
         migrations.CreateModel(
-            name='CaseAssignment',
+            name="CaseAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('psicologia', 'Atención psicológica'), ('juridica', 'Atención jurídica'), ('trabajo_social', 'Trabajo social'), ('autoridad', 'Comité u OIC')], max_length=20, verbose_name='tipo')),
-                ('assigned_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('assigned_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='cases.case')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_assignments', to=settings.AUTH_USER_MODEL)),
-                ('attends', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attended_by', to='cases.caseparty')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("psicologia", "Atención psicológica"),
+                            ("juridica", "Atención jurídica"),
+                            ("trabajo_social", "Trabajo social"),
+                            ("autoridad", "Comité u OIC"),
+                        ],
+                        max_length=20,
+                        verbose_name="tipo",
+                    ),
+                ),
+                ("assigned_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="case_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "attends",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attended_by",
+                        to="cases.caseparty",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'asignación',
-                'verbose_name_plural': 'asignaciones',
+                "verbose_name": "asignación",
+                "verbose_name_plural": "asignaciones",
             },
         ),
         migrations.CreateModel(
-            name='EmergencyAccess',
+            name="EmergencyAccess",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField(max_length=500, verbose_name='motivo')),
-                ('granted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='emergency_accesses', to='cases.case')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='emergency_accesses', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField(max_length=500, verbose_name="motivo")),
+                ("granted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="emergency_accesses",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="emergency_accesses",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', 'registered_at'], name='cases_case_status_f608a0_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["status", "registered_at"], name="cases_case_status_f608a0_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caseassignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('case', 'user'), name='one_active_assignment_per_user_and_case'),
+            model_name="caseassignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_at__isnull", True)),
+                fields=("case", "user"),
+                name="one_active_assignment_per_user_and_case",
+            ),
         ),
         migrations.AddIndex(
-            model_name='emergencyaccess',
-            index=models.Index(fields=['user', 'expires_at'], name='cases_emerg_user_id_383a87_idx'),
+            model_name="emergencyaccess",
+            index=models.Index(
+                fields=["user", "expires_at"], name="cases_emerg_user_id_383a87_idx"
+            ),
         ),
     ]

@@ -6,26 +6,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0001_initial'),
+        ("cases", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='consent_comite_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='consentimiento para el comité y el OIC'),
+            model_name="case",
+            name="consent_comite_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="consentimiento para el comité y el OIC"
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='consent_comite_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='consentimiento registrado por'),
+            model_name="case",
+            name="consent_comite_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="consentimiento registrado por",
+            ),
         ),
         migrations.AddField(
-            model_name='caseparty',
-            name='is_public_servant',
-            field=models.BooleanField(default=False, verbose_name='es persona servidora pública'),
+            model_name="caseparty",
+            name="is_public_servant",
+            field=models.BooleanField(default=False, verbose_name="es persona servidora pública"),
         ),
     ]

@@ -9,42 +9,106 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_case_consent_comite_at_case_consent_comite_by_and_more'),
-        ('crypto', '0001_initial'),
+        ("cases", "0002_case_consent_comite_at_case_consent_comite_by_and_more"),
+        ("crypto", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccountAddition',
+            name="AccountAddition",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('body', violeta.crypto.fields.EncryptedTextField(verbose_name='adición al relato')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='account_additions', to='cases.case')),
-                ('data_key', models.OneToOneField(editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='crypto.datakey')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "body",
+                    violeta.crypto.fields.EncryptedTextField(verbose_name="adición al relato"),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="account_additions",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "data_key",
+                    models.OneToOneField(
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="crypto.datakey",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'adición al relato',
-                'verbose_name_plural': 'adiciones al relato',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "adición al relato",
+                "verbose_name_plural": "adiciones al relato",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AccountTaking',
+            name="AccountTaking",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('taken_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('reason', models.CharField(choices=[('registro', 'Registro inicial en el formato único'), ('hechos_nuevos', 'Ella quiso contar hechos nuevos'), ('aclaracion', 'Hizo falta aclarar un punto con ella'), ('autoridad', 'Lo pidió una autoridad'), ('otro', 'Otro motivo')], max_length=20, verbose_name='motivo')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='account_takings', to='cases.case')),
-                ('taken_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("taken_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("registro", "Registro inicial en el formato único"),
+                            ("hechos_nuevos", "Ella quiso contar hechos nuevos"),
+                            ("aclaracion", "Hizo falta aclarar un punto con ella"),
+                            ("autoridad", "Lo pidió una autoridad"),
+                            ("otro", "Otro motivo"),
+                        ],
+                        max_length=20,
+                        verbose_name="motivo",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="account_takings",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "taken_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['taken_at', 'id'],
-                'indexes': [models.Index(fields=['case', 'taken_at'], name='cases_accou_case_id_ea9394_idx')],
+                "ordering": ["taken_at", "id"],
+                "indexes": [
+                    models.Index(fields=["case", "taken_at"], name="cases_accou_case_id_ea9394_idx")
+                ],
             },
         ),
     ]

@@ -12,8 +12,9 @@ from violeta.accounts.roles import Role
 from violeta.cases import services
 from violeta.cases.models import AssignmentKind, CaseParty, EmergencyAccess, PartyKind
 from violeta.cases.selectors import case_reading, cases_visible_to
+from violeta.cases.services import PartyFacts
 from violeta.notifications.models import Notification
-from violeta.testing.factories import UserFactory, make_case
+from violeta.testing.factories import UserFactory, consent_give, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +70,7 @@ class TestVisibility:
     def test_autoridad_reads_the_account_but_not_the_attention_notes(
         self, case, autoridad, coordinacion
     ):
+        consent_give(case)
         services.case_assign(
             actor=coordinacion,
             case=case,
@@ -120,7 +122,7 @@ class TestConflictOfInterest:
     def test_the_same_worker_never_attends_both_sides_of_a_case(self, case, atencion, coordinacion):
         assign(case, atencion, coordinacion)
         with pytest.raises(ValidationError, match=r"LEDMVLV art\. 40"):
-            services._assign(
+            services.assignment_add(
                 case=case,
                 user=atencion,
                 attends=accused(case),
@@ -193,8 +195,8 @@ def test_registration_by_atencion_assigns_her_to_the_affected_person(catalogs, a
         actor=atencion,
         dependencia=Dependencia.objects.get(pk=atencion.dependencia_id),
         account="Relato",
-        affected_name="A",
-        accused_name="B",
+        affected=PartyFacts(display_name="A"),
+        accused=[PartyFacts(display_name="B")],
     )
     assignment = case.assignments.get()
     assert assignment.user == atencion
@@ -205,14 +207,13 @@ def test_registration_by_atencion_assigns_her_to_the_affected_person(catalogs, a
 def test_nobody_registers_a_case_against_themselves(enlace):
     from violeta.catalogs.models import Dependencia
 
-    with pytest.raises(ValidationError, match="eres la persona señalada"):
+    with pytest.raises(ValidationError, match="eres parte"):
         services.case_register(
             actor=enlace,
             dependencia=Dependencia.objects.get(pk=enlace.dependencia_id),
             account="Relato",
-            affected_name="A",
-            accused_name="B",
-            accused_user=enlace,
+            affected=PartyFacts(display_name="A"),
+            accused=[PartyFacts(display_name="B", user=enlace)],
         )
     assert not CaseParty.objects.exists()
 

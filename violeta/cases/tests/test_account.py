@@ -11,7 +11,7 @@ from violeta.cases.models import (
     TakingReason,
 )
 from violeta.cases.selectors import cases_retold
-from violeta.cases.services import case_account_append, case_register
+from violeta.cases.services import PartyFacts, case_account_append, case_register
 from violeta.testing.factories import assign_to_affected, make_case
 from violeta.testing.second_factor import force_login_verified
 
@@ -64,8 +64,8 @@ def test_registration_counts_the_first_telling(catalogs, atencion):
         actor=atencion,
         dependencia=atencion.dependencia,
         account="Relato",
-        affected_name="A",
-        accused_name="B",
+        affected=PartyFacts(display_name="A"),
+        accused=[PartyFacts(display_name="B")],
     )
     taking = case.account_takings.get()
     assert (taking.reason, taking.taken_by) == ("registro", atencion)

@@ -33,7 +33,7 @@ from violeta.protocols.services import (
     steps_for,
     transition_take,
 )
-from violeta.testing.factories import make_case
+from violeta.testing.factories import consent_give, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -122,8 +122,7 @@ def version(db):
 @pytest.fixture
 def case(enlace, coordinacion):
     case = make_case(registered_by=enlace)
-    case.consent_comite_at = timezone.now()
-    case.save()
+    consent_give(case)
     return case
 
 
@@ -155,8 +154,7 @@ def test_steps_say_who_may_act_and_what_is_missing(run, coordinacion, atencion):
 
 def test_a_missing_fact_blocks_the_step_with_its_name(run, case, coordinacion):
     ready_to_turn(run, coordinacion)
-    case.consent_comite_at = None
-    case.save()
+    consent_give(case, granted=False)  # she withdrew
     with pytest.raises(TransitionRefused, match="Consentimiento de ella"):
         transition_take(run=run, code="turnar", actor=coordinacion)
 

@@ -1,7 +1,6 @@
 """Every transition of both shipped protocols: allowed for its roles, refused for every other."""
 
 import pytest
-from django.utils import timezone
 
 from violeta.accounts.roles import Role
 from violeta.cases.models import CaseParty, PartyKind
@@ -15,7 +14,7 @@ from violeta.protocols.services import (
     steps_for,
     transition_take,
 )
-from violeta.testing.factories import UserFactory, make_case
+from violeta.testing.factories import UserFactory, consent_give, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +36,7 @@ def test_each_role_may_or_may_not_take_the_step(protocols, enlace, protocol_code
     definition = next(p for p in SHIPPED if p.code == protocol_code)
     transition = definition.transition(transition_code)
     case = make_case(registered_by=enlace)
-    case.consent_comite_at = timezone.now()
-    case.save()
+    consent_give(case)
     CaseParty.objects.filter(case=case, kind=PartyKind.SENALADA).update(is_public_servant=True)
     run = run_start(protocol=version, subject=case, actor=enlace)
     # Put the run where the step starts, as earlier steps would have.

@@ -1,4 +1,4 @@
-"""Every write to a case goes through here: one transaction, validated, audited."""
+"""Who works on a case: assignments (never both sides), emergency access, team notes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,95 +15,21 @@ from violeta.accounts import roles
 from violeta.accounts.models import User
 from violeta.audit.services import audit_record
 from violeta.cases.models import (
-    AccountAddition,
-    AccountTaking,
     AssignmentKind,
     Case,
     CaseAssignment,
     CaseNote,
     CaseParty,
+    ConsentPurpose,
     EmergencyAccess,
-    FolioCounter,
     PartyKind,
-    TakingReason,
 )
 from violeta.cases.selectors import case_reading, is_party
-from violeta.catalogs.models import Dependencia
+from violeta.cases.services.consent import consent_require
 from violeta.notifications.models import NotificationKind
 from violeta.notifications.services import notifications_send
-from violeta.protocols.models import ProtocolVersion
-from violeta.protocols.selectors_definitions import protocols_current
-from violeta.protocols.services import run_start
 
 OPPOSITE = {PartyKind.AFECTADA: PartyKind.SENALADA, PartyKind.SENALADA: PartyKind.AFECTADA}
-
-
-def folio_next(*, year: int | None = None) -> str:
-    """The next readable folio, e.g. IMM-2026-00042. Never repeats, even under concurrency:
-    the counter row is incremented by an UPDATE, which locks it until the transaction ends."""
-    year = year or timezone.localdate().year
-    with transaction.atomic():
-        FolioCounter.objects.get_or_create(year=year)
-        FolioCounter.objects.filter(year=year).update(last=F("last") + 1)
-        number = FolioCounter.objects.get(year=year).last
-    return f"{settings.CASE_FOLIO_PREFIX}-{year}-{number:05d}"
-
-
-def case_register(
-    *,
-    actor: User,
-    dependencia: Dependencia,
-    account: str,
-    affected_name: str,
-    accused_name: str,
-    accused_user: User | None = None,
-    accused_is_public_servant: bool = False,
-    protocol: ProtocolVersion | None = None,
-    consent_comite: bool = False,
-) -> Case:
-    if not roles.can_register_cases(actor):
-        raise PermissionDenied
-    if accused_user is not None and accused_user.pk == actor.pk:
-        raise ValidationError(
-            _("No puedes registrar un caso en el que eres la persona señalada."),
-            code="actor_is_party",
-        )
-    with transaction.atomic():
-        case = Case(
-            folio=folio_next(),
-            dependencia=dependencia,
-            registered_by=actor,
-            account=account,
-        )
-        if roles.is_atencion(actor) or roles.is_coordinacion(actor):
-            case.taken_by_imm_at = timezone.now()
-        if consent_comite:
-            case.consent_comite_at = timezone.now()
-            case.consent_comite_by = actor
-        case.full_clean(exclude=["data_key"])
-        case.save()
-        affected = CaseParty.objects.create(
-            case=case, kind=PartyKind.AFECTADA, display_name=affected_name
-        )
-        CaseParty.objects.create(
-            case=case,
-            kind=PartyKind.SENALADA,
-            display_name=accused_name,
-            user=accused_user,
-            is_public_servant=accused_is_public_servant or accused_user is not None,
-        )
-        AccountTaking.objects.create(case=case, taken_by=actor, reason=TakingReason.INTAKE)
-        audit_record(action="create", target=case, detail={"parties": 2})
-        run_start(protocol=protocol or default_protocol(), subject=case, actor=actor)
-        if roles.is_atencion(actor):
-            _assign(
-                case=case,
-                user=actor,
-                attends=affected,
-                kind=AssignmentKind(actor.specialty or AssignmentKind.PSICOLOGIA),
-                actor=actor,
-            )
-    return case
 
 
 def attention_conflict(*, user: User, party: CaseParty) -> str | None:
@@ -155,9 +80,10 @@ def _same_person(a: CaseParty, b: CaseParty) -> bool:
     return False
 
 
-def _assign(
+def assignment_add(
     *, case: Case, user: User, attends: CaseParty, kind: AssignmentKind, actor: User
 ) -> CaseAssignment:
+    """Assign, enforcing the rules about the assignee. The caller has checked the actor."""
     if is_party(user=user, case=case):
         raise ValidationError(_("Esa persona es parte en este caso."), code="party")
     conflict = attention_conflict(user=user, party=attends)
@@ -185,7 +111,10 @@ def case_assign(
         raise ValidationError(_("La persona atendida no pertenece a este caso."), code="party")
     with transaction.atomic():
         Case.objects.select_for_update().filter(pk=case.pk).first()
-        assignment = _assign(case=case, user=user, attends=attends, kind=kind, actor=actor)
+        if roles.is_autoridad(user):
+            # Giving the comité or the OIC the file shares her account: it needs her consent.
+            consent_require(case=case, purpose=ConsentPurpose.COMITE_OIC)
+        assignment = assignment_add(case=case, user=user, attends=attends, kind=kind, actor=actor)
         if case.taken_by_imm_at is None:
             case.taken_by_imm_at = timezone.now()
             case.save(update_fields=["taken_by_imm_at"])
@@ -244,58 +173,5 @@ def case_note_add(*, actor: User, case: Case, body: str) -> CaseNote:
     return note
 
 
-def default_protocol() -> ProtocolVersion:
-    current = {version.code: version for version in protocols_current()}
-    try:
-        return current[settings.DEFAULT_PROTOCOL]
-    except KeyError:
-        raise ValidationError(
-            _("No hay protocolos cargados. Pide a administración que los cargue."),
-            code="no_protocol",
-        ) from None
-
-
-def case_consent_comite_record(*, actor: User, case: Case) -> Case:
-    """Record that she agreed, today, to share her recorded account with the comité and OIC."""
-    if not case_reading(user=actor, case=case).act:
-        raise PermissionDenied
-    with transaction.atomic():
-        Case.objects.filter(pk=case.pk, consent_comite_at__isnull=True).update(
-            consent_comite_at=timezone.now(), consent_comite_by=actor
-        )
-        case.refresh_from_db()
-        audit_record(action="update", target=case, detail={"consent": "comite_oic"})
-    return case
-
-
 def case_viewed(*, viewer: Any, case: Case, sections: list[str]) -> None:
     audit_record(action="view", target=case, detail={"sections": sections}, actor=viewer)
-
-
-def case_account_append(
-    *,
-    actor: User,
-    case: Case,
-    body: str,
-    retold: bool = False,
-    reason: TakingReason | None = None,
-) -> AccountAddition:
-    """Add to the recorded account. ``retold`` says she was asked to tell it again: that is
-    counted, with its reason, so coordinación can see every case where it happened."""
-    reading = case_reading(user=actor, case=case)
-    if not (reading.account and reading.act):
-        raise PermissionDenied
-    if not body.strip():
-        raise ValidationError(_("La adición está vacía."), code="empty")
-    if retold and (reason is None or reason == TakingReason.INTAKE):
-        raise ValidationError(
-            _("Indica por qué se le pidió volver a narrar los hechos."), code="reason"
-        )
-    with transaction.atomic():
-        addition = AccountAddition.objects.create(case=case, author=actor, body=body.strip())
-        if retold and reason is not None:
-            AccountTaking.objects.create(case=case, taken_by=actor, reason=reason)
-        audit_record(
-            action="create", target=addition, detail={"case": str(case.pk), "retold": retold}
-        )
-    return addition

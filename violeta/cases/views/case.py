@@ -21,7 +21,7 @@ from violeta.cases.forms import (
     NoteForm,
     TransitionForm,
 )
-from violeta.cases.models import AssignmentKind, Case, TakingReason
+from violeta.cases.models import AssignmentKind, Case, ConsentPurpose, TakingReason
 from violeta.cases.selectors import (
     assignments_of,
     case_reading,
@@ -29,29 +29,15 @@ from violeta.cases.selectors import (
     cases_visible_to,
     is_party,
 )
+from violeta.cases.views.attention import attention_section
+from violeta.cases.views.closure import closure_section
+from violeta.cases.views.common import acting_case, add_errors, visible_case
+from violeta.cases.views.consent import consent_section
+from violeta.cases.views.intake import intake_section
 from violeta.protocols import services as protocol_services
 from violeta.protocols.models import RunTask
 from violeta.protocols.selectors import protocol_panel
 from violeta.protocols.services import run_for
-
-
-def _visible_case(request: HttpRequest, pk: Any) -> Case:
-    return get_object_or_404(
-        cases_visible_to(user=request.user).select_related("dependencia", "data_key"), pk=pk
-    )
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
-
-
-@login_required
-def case_list(request: HttpRequest) -> HttpResponse:
-    if not roles.handles_cases(request.user):
-        raise Http404
-    cases = cases_visible_to(user=request.user).select_related("dependencia")[:200]
-    return render(request, "cases/list.html", {"cases": cases})
 
 
 @login_required
@@ -65,15 +51,19 @@ def case_register(request: HttpRequest) -> HttpResponse:
                 actor=request.user,  # type: ignore[arg-type]
                 dependencia=form.cleaned_data["dependencia"],
                 account=form.cleaned_data["account"],
-                affected_name=form.cleaned_data["affected_name"],
-                accused_name=form.cleaned_data["accused_name"],
-                accused_user=form.cleaned_data["accused_email"],
-                accused_is_public_servant=form.cleaned_data["accused_is_public_servant"],
+                affected=services.PartyFacts(display_name=form.cleaned_data["affected_name"]),
+                accused=[
+                    services.PartyFacts(
+                        display_name=form.cleaned_data["accused_name"],
+                        user=form.cleaned_data["accused_email"],
+                        is_public_servant=form.cleaned_data["accused_is_public_servant"],
+                    )
+                ],
                 protocol=form.cleaned_data["protocol"],
-                consent_comite=form.cleaned_data["consent_comite"],
+                consents={ConsentPurpose.COMITE_OIC: form.cleaned_data["consent_comite"]},
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request, _("Caso registrado con el folio %(folio)s.") % {"folio": case.folio}
@@ -102,29 +92,24 @@ def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str,
         "takings": case.account_takings.count(),
         "protocol": protocol_panel(run=run_for(case), user=request.user, can_act=reading.act),
     }
+    for section in (intake_section, consent_section, attention_section, closure_section):
+        context.update(section(request, case, reading))
     context.update(extra)
     return context
 
 
 @login_required
 def case_detail(request: HttpRequest, pk: Any) -> HttpResponse:
-    case = _visible_case(request, pk)
+    case = visible_case(request, pk)
     context = _detail_context(request, case)
     services.case_viewed(viewer=request.user, case=case, sections=context["reading"].sections)
     return render(request, "cases/detail.html", context)
 
 
-def _acting_case(request: HttpRequest, pk: Any) -> Case:
-    case = _visible_case(request, pk)
-    if not case_reading(user=request.user, case=case).act:
-        raise Http404
-    return case
-
-
 @login_required
 @require_POST
 def case_transition(request: HttpRequest, pk: Any) -> HttpResponse:
-    case = _acting_case(request, pk)
+    case = acting_case(request, pk)
     run = run_for(case)
     form = TransitionForm(request.POST)
     if run is None or not form.is_valid():
@@ -154,7 +139,7 @@ def case_transition(request: HttpRequest, pk: Any) -> HttpResponse:
 @login_required
 @require_POST
 def case_account_add(request: HttpRequest, pk: Any) -> HttpResponse:
-    case = _acting_case(request, pk)
+    case = acting_case(request, pk)
     form = AccountAdditionForm(request.POST, prefix="adicion")
     if form.is_valid():
         reason = form.cleaned_data["reason"]
@@ -169,7 +154,7 @@ def case_account_add(request: HttpRequest, pk: Any) -> HttpResponse:
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Información agregada al relato."))
             return redirect("cases:detail", pk=case.pk)
@@ -188,7 +173,7 @@ def cases_retold_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def case_checklist(request: HttpRequest, pk: Any) -> HttpResponse:
-    case = _acting_case(request, pk)
+    case = acting_case(request, pk)
     run = run_for(case)
     if run is None:
         raise Http404
@@ -206,7 +191,7 @@ def case_checklist(request: HttpRequest, pk: Any) -> HttpResponse:
 @login_required
 @require_POST
 def case_task_done(request: HttpRequest, pk: Any, task_id: int) -> HttpResponse:
-    case = _acting_case(request, pk)
+    case = acting_case(request, pk)
     run = run_for(case)
     task = get_object_or_404(RunTask, pk=task_id, run=run)
     try:
@@ -219,17 +204,8 @@ def case_task_done(request: HttpRequest, pk: Any, task_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
-def case_consent(request: HttpRequest, pk: Any) -> HttpResponse:
-    case = _acting_case(request, pk)
-    services.case_consent_comite_record(actor=request.user, case=case)  # type: ignore[arg-type]
-    messages.success(request, _("Consentimiento registrado."))
-    return redirect("cases:detail", pk=case.pk)
-
-
-@login_required
 def case_access_log(request: HttpRequest, pk: Any) -> HttpResponse:
-    case = _visible_case(request, pk)
+    case = visible_case(request, pk)
     if not case_reading(user=request.user, case=case).access_log:
         raise Http404
     return render(
@@ -239,7 +215,7 @@ def case_access_log(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @login_required
 def case_assign(request: HttpRequest, pk: Any) -> HttpResponse:
-    case = _visible_case(request, pk)
+    case = visible_case(request, pk)
     if not case_reading(user=request.user, case=case).assign:
         raise Http404
     form = AssignForm(request.POST or None, case=case)
@@ -253,7 +229,7 @@ def case_assign(request: HttpRequest, pk: Any) -> HttpResponse:
                 kind=AssignmentKind(form.cleaned_data["kind"]),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Asignación registrada."))
             return redirect("cases:detail", pk=case.pk)
@@ -267,7 +243,7 @@ def case_assign(request: HttpRequest, pk: Any) -> HttpResponse:
 @login_required
 @require_POST
 def case_note_add(request: HttpRequest, pk: Any) -> HttpResponse:
-    case = _visible_case(request, pk)
+    case = visible_case(request, pk)
     form = NoteForm(request.POST)
     if not case_reading(user=request.user, case=case).add_note:
         raise Http404
@@ -297,7 +273,7 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             except PermissionDenied:
                 form.add_error("folio", _("No hay un caso con ese folio al que puedas acceder."))
             else:

@@ -1,0 +1,161 @@
+"""Her consent per purpose. Every act of sharing asks ``consent_require`` first.
+
+LPDPCHIH art. 19 / LGPDPPSO art. 21: sensitive personal data are shared only with express
+consent for that purpose. A withdrawal is effective at once and blocks every later share; only a
+person with the specific permission may share without consent, with a written reason (e.g. the
+duty to report a crime against a child), and that is audited and announced to coordinación.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from violeta.accounts import roles
+from violeta.accounts.models import User
+from violeta.audit.services import audit_record
+from violeta.cases.models import (
+    Case,
+    ConsentDecision,
+    ConsentOverride,
+    ConsentPurpose,
+    ContactMethod,
+    ContactPreference,
+)
+from violeta.cases.selectors import case_reading, consent_in_force
+from violeta.catalogs.models import Institution
+from violeta.notifications.models import NotificationKind
+from violeta.notifications.services import notifications_send
+
+OVERRIDE_PERMISSION = "cases.override_consent"
+MIN_OVERRIDE_REASON = 30
+
+
+class ConsentMissing(ValidationError):
+    """Sharing was refused because she has not consented (or withdrew)."""
+
+
+def _check_target(purpose: ConsentPurpose, institution: Institution | None) -> None:
+    if (purpose == ConsentPurpose.CANALIZACION) != (institution is not None):
+        raise ValidationError(
+            _("El consentimiento para canalizar se da por institución."), code="institution"
+        )
+
+
+def consent_record(
+    *,
+    actor: User,
+    case: Case,
+    purpose: ConsentPurpose,
+    granted: bool,
+    institution: Institution | None = None,
+) -> ConsentDecision:
+    """Record her decision. A "no" after a "yes" is a withdrawal: effective from now on."""
+    if not case_reading(user=actor, case=case).act:
+        raise PermissionDenied
+    _check_target(purpose, institution)
+    with transaction.atomic():
+        decision = ConsentDecision.objects.create(
+            case=case,
+            purpose=purpose,
+            institution=institution,
+            granted=granted,
+            recorded_by=actor,
+        )
+        audit_record(
+            action="consent",
+            target=case,
+            detail={
+                "purpose": str(purpose),
+                "institution": institution.code if institution else None,
+                "granted": granted,
+            },
+        )
+    return decision
+
+
+def consent_override(
+    *,
+    actor: User,
+    case: Case,
+    purpose: ConsentPurpose,
+    reason: str,
+    institution: Institution | None = None,
+) -> ConsentOverride:
+    """Share once without her consent because the law requires it."""
+    if not (
+        actor.has_perm(OVERRIDE_PERMISSION) and case_reading(user=actor, case=case).act
+    ) or not roles.handles_cases(actor):
+        raise PermissionDenied
+    _check_target(purpose, institution)
+    reason = reason.strip()
+    if len(reason) < MIN_OVERRIDE_REASON:
+        raise ValidationError(
+            _("Escribe el motivo y su fundamento legal con al menos %(count)d caracteres.")
+            % {"count": MIN_OVERRIDE_REASON},
+            code="reason_too_short",
+        )
+    with transaction.atomic():
+        override = ConsentOverride.objects.create(
+            case=case, purpose=purpose, institution=institution, reason=reason, actor=actor
+        )
+        audit_record(
+            action="consent_override",
+            target=case,
+            detail={
+                "purpose": str(purpose),
+                "institution": institution.code if institution else None,
+            },
+        )
+        recipients = list(
+            User.objects.filter(role=roles.Role.COORDINACION, is_active=True)
+            .exclude(pk=actor.pk)
+            .exclude(case_parties__case=case)
+        )
+        transaction.on_commit(
+            lambda: notifications_send(
+                recipients=recipients,
+                kind=NotificationKind.CONSENT_OVERRIDE,
+                folio=case.folio,
+                actor_name=actor.full_name,
+            )
+        )
+    return override
+
+
+def consent_require(
+    *,
+    case: Case,
+    purpose: ConsentPurpose,
+    institution: Institution | None = None,
+    override: ConsentOverride | None = None,
+) -> None:
+    """Raise ConsentMissing unless she consents now, or ``override`` was made for exactly this
+    share. Call it inside the transaction that shares."""
+    _check_target(purpose, institution)
+    if override is not None:
+        if (
+            override.case_id == case.pk
+            and override.purpose == purpose
+            and override.institution_id == (institution.pk if institution else None)
+        ):
+            return
+        raise ValidationError(_("La excepción no corresponde a este envío."), code="override")
+    if not consent_in_force(case=case, purpose=purpose, institution=institution):
+        raise ConsentMissing(
+            _("Ella no ha dado su consentimiento para esto, o lo retiró."), code="no_consent"
+        )
+
+
+def contact_preference_record(
+    *, actor: User, case: Case, method: ContactMethod, safe_times: str = ""
+) -> ContactPreference:
+    if not case_reading(user=actor, case=case).act:
+        raise PermissionDenied
+    with transaction.atomic():
+        preference = ContactPreference.objects.create(
+            case=case, method=method, safe_times=safe_times.strip(), recorded_by=actor
+        )
+        audit_record(action="update", target=case, detail={"contact_method": str(method)})
+    return preference

@@ -1,0 +1,268 @@
+"""Intake: the single form (formato único). The account is recorded once, encrypted; the people,
+the incidents and her consent are recorded with it in one transaction."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from violeta.accounts import roles
+from violeta.accounts.models import User
+from violeta.audit.services import audit_record
+from violeta.cases.models import (
+    AccountTaking,
+    AgeRange,
+    AssignmentKind,
+    Case,
+    CaseParty,
+    Channel,
+    ConsentPurpose,
+    ContactMethod,
+    FolioCounter,
+    Incident,
+    PartyKind,
+    PlaceKind,
+    TakingReason,
+)
+from violeta.cases.selectors import case_reading
+from violeta.cases.services.consent import consent_record, contact_preference_record
+from violeta.cases.services.context import context_refresh, repeat_accused_detect
+from violeta.cases.services.team import assignment_add
+from violeta.catalogs.models import Dependencia, Institution, ViolenceModality, ViolenceType
+from violeta.protocols.models import ProtocolVersion
+from violeta.protocols.selectors_definitions import protocols_current
+from violeta.protocols.services import run_start
+
+
+@dataclasses.dataclass
+class PartyFacts:
+    """What was said about one person. Only ``display_name`` is required."""
+
+    display_name: str
+    user: User | None = None
+    is_public_servant: bool = False
+    dependencia: Dependencia | None = None
+    position: str = ""
+    used_name: str = ""
+    curp: str = ""
+    phone: str = ""
+    email: str = ""
+    employee_number: str = ""
+    age: int | None = None
+    age_range: str = ""
+    gender_identity: str = ""
+    language: str = "es"
+    needs_interpreter: bool = False
+    disabilities: list[str] = dataclasses.field(default_factory=list)
+    is_indigenous: bool = False
+    indigenous_community: str = ""
+    vulnerable_groups: list[str] = dataclasses.field(default_factory=list)
+    hierarchy: str = ""
+    relationship: str = ""
+
+
+@dataclasses.dataclass
+class IncidentFacts:
+    violence_types: Sequence[ViolenceType]
+    violence_modalities: Sequence[ViolenceModality] = ()
+    occurred_on: datetime.date | None = None
+    date_is_approximate: bool = False
+    place_kind: str = ""
+    place: str = ""
+
+
+def folio_next(*, year: int | None = None) -> str:
+    """The next readable folio, e.g. IMM-2026-00042. Never repeats, even under concurrency:
+    the counter row is incremented by an UPDATE, which locks it until the transaction ends."""
+    year = year or timezone.localdate().year
+    with transaction.atomic():
+        FolioCounter.objects.get_or_create(year=year)
+        FolioCounter.objects.filter(year=year).update(last=F("last") + 1)
+        number = FolioCounter.objects.get(year=year).last
+    return f"{settings.CASE_FOLIO_PREFIX}-{year}-{number:05d}"
+
+
+def default_protocol() -> ProtocolVersion:
+    current = {version.code: version for version in protocols_current()}
+    try:
+        return current[settings.DEFAULT_PROTOCOL]
+    except KeyError:
+        raise ValidationError(
+            _("No hay protocolos cargados. Pide a administración que los cargue."),
+            code="no_protocol",
+        ) from None
+
+
+def _party_create(*, case: Case, kind: PartyKind, facts: PartyFacts, actor: User) -> CaseParty:
+    if facts.age is not None and facts.age_range and AgeRange.for_age(facts.age) != facts.age_range:
+        raise ValidationError(
+            _("La edad y el rango de edad no coinciden."), code="age_range_mismatch"
+        )
+    values = dataclasses.asdict(facts)
+    values.pop("user")
+    values.pop("dependencia")
+    party = CaseParty(
+        case=case,
+        kind=kind,
+        user=facts.user,
+        dependencia=facts.dependencia,
+        added_by=actor,
+        **{k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()},
+    )
+    if facts.user is not None:
+        party.is_public_servant = True
+    party.full_clean(exclude=["case", "data_key", "added_by"])
+    party.save()
+    return party
+
+
+def _incident_create(*, case: Case, facts: IncidentFacts, actor: User) -> Incident:
+    if not facts.violence_types:
+        raise ValidationError(
+            _("Elige al menos un tipo de violencia para cada hecho."), code="no_type"
+        )
+    if facts.occurred_on and facts.occurred_on > timezone.localdate():
+        raise ValidationError(_("La fecha de un hecho no puede ser futura."), code="future")
+    if facts.place_kind and facts.place_kind not in PlaceKind.values:
+        raise ValidationError(_("Tipo de lugar desconocido."), code="place_kind")
+    incident = Incident.objects.create(
+        case=case,
+        occurred_on=facts.occurred_on,
+        date_is_approximate=facts.date_is_approximate,
+        place_kind=facts.place_kind,
+        place=facts.place.strip(),
+        recorded_by=actor,
+    )
+    incident.violence_types.set(facts.violence_types)
+    incident.violence_modalities.set(facts.violence_modalities)
+    return incident
+
+
+def case_register(
+    *,
+    actor: User,
+    dependencia: Dependencia,
+    account: str,
+    affected: PartyFacts,
+    accused: Sequence[PartyFacts],
+    witnesses: Sequence[PartyFacts] = (),
+    incidents: Sequence[IncidentFacts] = (),
+    channel: Channel = Channel.PRESENCIAL,
+    referred_by: Institution | None = None,
+    consents: dict[ConsentPurpose, bool] | None = None,
+    contact_method: ContactMethod | None = None,
+    contact_safe_times: str = "",
+    protocol: ProtocolVersion | None = None,
+) -> Case:
+    """Open a case from the single form. Everything is saved together or nothing is."""
+    if not roles.can_register_cases(actor):
+        raise PermissionDenied
+    if not account.strip():
+        raise ValidationError(_("El relato está vacío."), code="empty_account")
+    if not accused:
+        raise ValidationError(_("Registra al menos a una persona señalada."), code="no_accused")
+    if any(p.user is not None and p.user.pk == actor.pk for p in [affected, *accused, *witnesses]):
+        raise ValidationError(
+            _("No puedes registrar un caso en el que eres parte."), code="actor_is_party"
+        )
+    if (channel == Channel.CANALIZADA) != (referred_by is not None):
+        raise ValidationError(
+            _("Indica qué institución la canalizó (sólo cuando llegó canalizada)."),
+            code="referred_by",
+        )
+    with transaction.atomic():
+        case = Case(
+            folio=folio_next(),
+            dependencia=dependencia,
+            registered_by=actor,
+            account=account.strip(),
+            channel=channel,
+            referred_by=referred_by,
+        )
+        if roles.is_atencion(actor) or roles.is_coordinacion(actor):
+            case.taken_by_imm_at = timezone.now()
+        case.full_clean(exclude=["data_key"])
+        case.save()
+        affected_party = _party_create(
+            case=case, kind=PartyKind.AFECTADA, facts=affected, actor=actor
+        )
+        accused_parties = [
+            _party_create(case=case, kind=PartyKind.SENALADA, facts=facts, actor=actor)
+            for facts in accused
+        ]
+        for facts in witnesses:
+            _party_create(case=case, kind=PartyKind.TESTIGO, facts=facts, actor=actor)
+        for incident in incidents:
+            _incident_create(case=case, facts=incident, actor=actor)
+        AccountTaking.objects.create(case=case, taken_by=actor, reason=TakingReason.INTAKE)
+        audit_record(
+            action="create",
+            target=case,
+            detail={
+                "parties": 1 + len(accused) + len(witnesses),
+                "incidents": len(incidents),
+                "channel": str(channel),
+            },
+        )
+        run_start(protocol=protocol or default_protocol(), subject=case, actor=actor)
+        if roles.is_atencion(actor):
+            assignment_add(
+                case=case,
+                user=actor,
+                attends=affected_party,
+                kind=AssignmentKind(actor.specialty or AssignmentKind.PSICOLOGIA),
+                actor=actor,
+            )
+        # Registrants may record consent: the enlace keeps access until the IMM takes it.
+        for purpose, granted in (consents or {}).items():
+            consent_record(actor=actor, case=case, purpose=purpose, granted=granted)
+        if contact_method is not None:
+            contact_preference_record(
+                actor=actor, case=case, method=contact_method, safe_times=contact_safe_times
+            )
+        context_refresh(case=case)
+        for party in accused_parties:
+            repeat_accused_detect(party=party)
+    return case
+
+
+def party_add(*, actor: User, case: Case, kind: PartyKind, facts: PartyFacts) -> CaseParty:
+    """Add a person after intake (a witness, another person accused). Nothing is replaced."""
+    if not case_reading(user=actor, case=case).act:
+        raise PermissionDenied
+    if kind == PartyKind.AFECTADA:
+        raise ValidationError(
+            _("La persona afectada se registra al abrir el caso."), code="second_affected"
+        )
+    if facts.user is not None and facts.user.pk == actor.pk:
+        raise ValidationError(
+            _("No puedes registrarte como parte de un caso que atiendes."), code="actor_is_party"
+        )
+    with transaction.atomic():
+        party = _party_create(case=case, kind=kind, facts=facts, actor=actor)
+        if facts.user is not None:
+            # A staff member who becomes a party loses any assignment on the case at once.
+            case.assignments.filter(user=facts.user, ended_at__isnull=True).update(
+                ended_at=timezone.now()
+            )
+        audit_record(action="create", target=party, detail={"case": str(case.pk), "kind": kind})
+        context_refresh(case=case)
+        repeat_accused_detect(party=party)
+    return party
+
+
+def incident_add(*, actor: User, case: Case, facts: IncidentFacts) -> Incident:
+    if not case_reading(user=actor, case=case).act:
+        raise PermissionDenied
+    with transaction.atomic():
+        incident = _incident_create(case=case, facts=facts, actor=actor)
+        audit_record(action="create", target=incident, detail={"case": str(case.pk)})
+    return incident
