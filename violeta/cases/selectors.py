@@ -13,6 +13,7 @@ from violeta.cases.models import (
     Case,
     CaseAssignment,
     CaseParty,
+    CaseStatus,
     ConsentDecision,
     ConsentOverride,
     ConsentPurpose,
@@ -105,7 +106,8 @@ def case_reading(*, user: Any, case: Case) -> CaseReading:
         access_log=coordinates or assigned,
         assign=coordinates,
         emergency=emergency and not assigned,
-        act=assigned or registrant or coordinates,
+        # A closed case is read-only until someone reopens it with a reason.
+        act=(assigned or registrant or coordinates) and case.status == CaseStatus.OPEN,
     )
 
 
