@@ -3,78 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from violeta.accounts.models import User
 from violeta.accounts.roles import Role
 from violeta.cases.models import AssignmentKind, Case, CaseParty, TakingReason
-from violeta.catalogs.models import Dependencia
-from violeta.catalogs.selectors import dependencias
-from violeta.protocols.models import ProtocolVersion
-from violeta.protocols.selectors_definitions import protocols_current
-
-
-class ProtocolChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} ({obj.version})"
-
-
-class CaseRegisterForm(forms.Form):
-    dependencia = forms.ModelChoiceField(
-        label=_("Dependencia donde ocurrieron los hechos"), queryset=Dependencia.objects.none()
-    )
-    affected_name = forms.CharField(
-        label=_("Persona afectada: nombre o seudónimo"),
-        max_length=200,
-        help_text=_("Puede ser un seudónimo si ella lo prefiere."),
-    )
-    accused_name = forms.CharField(label=_("Persona señalada: nombre"), max_length=200)
-    accused_is_public_servant = forms.BooleanField(
-        label=_("La persona señalada es persona servidora pública"), required=False
-    )
-    accused_email = forms.EmailField(
-        label=_("Correo institucional de la persona señalada (si tiene cuenta)"),
-        required=False,
-        help_text=_("Así el sistema le impide ver este caso o intervenir en él."),
-    )
-    account = forms.CharField(
-        label=_("Relato"),
-        widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("Se registra una sola vez y se guarda cifrado."),
-    )
-    consent_comite = forms.BooleanField(
-        label=_(
-            "Ella autoriza que su relato se comparta con el comité y el Órgano Interno de Control"
-        ),
-        required=False,
-        help_text=_("Sin esta autorización el comité no puede sesionar sobre su caso."),
-    )
-    protocol = ProtocolChoiceField(label=_("Protocolo"), queryset=ProtocolVersion.objects.none())
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        protocol_field = self.fields["protocol"]
-        assert isinstance(protocol_field, forms.ModelChoiceField)  # noqa: S101
-        current = protocols_current()
-        protocol_field.queryset = ProtocolVersion.objects.filter(pk__in=[p.pk for p in current])
-        default = next((p for p in current if p.code == settings.DEFAULT_PROTOCOL), None)
-        if default is not None:
-            protocol_field.initial = default.pk
-        field = self.fields["dependencia"]
-        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
-        field.queryset = Dependencia.objects.filter(pk__in=[d.pk for d in dependencias()])
-
-    def clean_accused_email(self) -> User | None:
-        email = self.cleaned_data.get("accused_email")
-        if not email:
-            return None
-        user = User.objects.filter(email__iexact=email).first()
-        if user is None:
-            raise forms.ValidationError(
-                _("No hay una cuenta con ese correo. Déjalo vacío si no la tiene.")
-            )
-        return user
 
 
 class StaffChoiceField(forms.ModelChoiceField):

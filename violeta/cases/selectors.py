@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from violeta.accounts import roles
 from violeta.cases.models import (
@@ -18,6 +19,8 @@ from violeta.cases.models import (
     ConsentOverride,
     ConsentPurpose,
     EmergencyAccess,
+    MatchBasis,
+    RepeatAccused,
 )
 from violeta.catalogs.models import Institution
 
@@ -151,3 +154,131 @@ def cases_retold(*, user: Any) -> QuerySet[Case]:
         .select_related("dependencia")
         .order_by("-takings", "-registered_at")
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class ContextFlag:
+    code: str
+    label: str
+    explanation: str
+
+
+def derived_context(*, case: Case) -> list[ContextFlag]:
+    """The context computed from the case's facts (services.context), as sentences. It holds no
+    names, so everyone who may open the case sees it."""
+    flags = []
+    if case.is_workplace:
+        flags.append(
+            ContextFlag(
+                "ambito_laboral",
+                _("Ámbito laboral"),
+                _("Ella y la persona señalada son personas servidoras públicas."),
+            )
+        )
+    if case.is_hierarchical:
+        flags.append(
+            ContextFlag(
+                "jerarquico",
+                _("Relación jerárquica"),
+                _(
+                    "Ella le está subordinada: si la violencia es sexual, es hostigamiento "
+                    "sexual (LGAMVLV art. 13)."
+                ),
+            )
+        )
+    elif case.is_workplace:
+        flags.append(
+            ContextFlag(
+                "sin_subordinacion",
+                _("Sin subordinación"),
+                _(
+                    "Si la violencia es sexual y no hay subordinación, es acoso sexual "
+                    "(LGAMVLV art. 13)."
+                ),
+            )
+        )
+    if case.is_intimate_partner:
+        flags.append(
+            ContextFlag(
+                "pareja",
+                _("Pareja o expareja"),
+                _("La persona señalada es o fue su pareja."),
+            )
+        )
+    if case.is_minor_victim:
+        flags.append(
+            ContextFlag(
+                "menor",
+                _("Persona afectada menor de edad"),
+                _("Rige el interés superior de la niñez (LGDNNA art. 2)."),
+            )
+        )
+    return flags
+
+
+@dataclasses.dataclass(frozen=True)
+class RepeatLink:
+    case_pk: Any
+    folio: str
+    basis: str
+
+
+def repeat_accused_links(*, user: Any, case: Case) -> list[RepeatLink]:
+    """Other cases where the same person is accused. Coordinación only: nobody else sees the
+    link, not even the team of either case."""
+    if not roles.is_coordinacion(user):
+        return []
+    visible = cases_visible_to(user=user).values("pk")
+    links = (
+        RepeatAccused.objects.filter(
+            Q(party__case=case, other__case__in=visible)
+            | Q(other__case=case, party__case__in=visible)
+        )
+        .select_related("party__case", "other__case")
+        .order_by("detected_at")
+    )
+    seen: dict[Any, RepeatLink] = {}
+    for link in links:
+        other = link.other.case if link.party.case_id == case.pk else link.party.case
+        seen.setdefault(
+            other.pk, RepeatLink(other.pk, other.folio, str(MatchBasis(link.basis).label))
+        )
+    return list(seen.values())
+
+
+@dataclasses.dataclass(frozen=True)
+class ConsentState:
+    purpose: str
+    label: str
+    institution: Any
+    granted: bool | None
+    decided_at: Any
+    recorded_by: Any
+
+
+def consent_states(*, case: Case) -> list[ConsentState]:
+    """Her decision in force for each purpose (and each institution for referrals); purposes
+    never asked appear with ``granted=None``."""
+    latest: dict[tuple[str, Any], ConsentDecision] = {}
+    for decision in ConsentDecision.objects.filter(case=case).select_related(
+        "institution", "recorded_by"
+    ):
+        latest[(decision.purpose, decision.institution_id)] = decision
+    states = []
+    for purpose in ConsentPurpose:
+        keys = [key for key in latest if key[0] == purpose]
+        if not keys and purpose != ConsentPurpose.CANALIZACION:
+            states.append(ConsentState(purpose, str(purpose.label), None, None, None, None))
+        for key in keys:
+            decision = latest[key]
+            states.append(
+                ConsentState(
+                    purpose,
+                    str(purpose.label),
+                    decision.institution,
+                    decision.granted,
+                    decision.decided_at,
+                    decision.recorded_by,
+                )
+            )
+    return states

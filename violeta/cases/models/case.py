@@ -283,6 +283,12 @@ class CaseParty(EncryptedModel):
         return self.age_range
 
     @property
+    def disability_labels(self) -> list[str]:
+        return [
+            str(Disability(code).label) for code in self.disabilities if code in Disability.values
+        ]
+
+    @property
     def is_minor(self) -> bool:
         return self.effective_age_range in MINOR_AGE_RANGES
 

@@ -15,8 +15,13 @@ def register_case(page: Page, live_server) -> str:
     page.get_by_label("Dependencia donde ocurrieron los hechos").select_option(
         label="Cultura (prueba)"
     )
-    page.get_by_label("Persona afectada: nombre o seudónimo").fill("Azucena")
-    page.get_by_label("Persona señalada: nombre").fill("Jefe de área")
+    page.get_by_role("group", name="Persona afectada").get_by_label("Nombre o seudónimo").fill(
+        "Azucena"
+    )
+    page.get_by_role("group", name="Persona señalada 1").get_by_label("Nombre", exact=True).fill(
+        "Jefe de área"
+    )
+    page.get_by_role("group", name="Tipos de violencia").get_by_role("checkbox").first.check()
     page.get_by_label("Relato", exact=True).fill(ACCOUNT)
     page.get_by_role("button", name="Registrar").click()
     message = page.get_by_role("status").first

@@ -86,22 +86,49 @@ def test_case_pages_are_never_cached(assigned_case, atencion):
     assert "no-store" in response.headers["Cache-Control"]
 
 
+def intake_data(**overrides):
+    """A valid POST of the single intake form, with the formsets' management fields."""
+    from violeta.catalogs.models import ViolenceType
+
+    data = {
+        "channel": "presencial",
+        "account": "Relato.",
+        "afectada-display_name": "Azucena",
+        "afectada-language": "es",
+        "senalada-TOTAL_FORMS": "2",
+        "senalada-INITIAL_FORMS": "0",
+        "senalada-0-display_name": "Jefe",
+        "testigo-TOTAL_FORMS": "1",
+        "testigo-INITIAL_FORMS": "0",
+        "hecho-TOTAL_FORMS": "1",
+        "hecho-INITIAL_FORMS": "0",
+        "hecho-0-violence_types": [
+            str(ViolenceType.objects.filter(law="ledmvlv").order_by("position").first().pk)
+        ],
+    }
+    data.update(overrides)
+    return data
+
+
 def test_registering_keeps_what_was_typed_when_something_is_wrong(client, catalogs, enlace):
     force_login_verified(client, enlace)
     response = client.post(
         reverse("cases:register"),
-        {
-            "affected_name": "Azucena",
-            "accused_name": "Jefe",
-            "accused_email": "nadie@ejemplo.mx",
-            "account": "Lo que ocurrió, escrito una sola vez.",
-        },
+        intake_data(
+            **{
+                "senalada-0-account_email": "nadie@ejemplo.mx",
+                "account": "Lo que ocurrió, escrito una sola vez.",
+                "testigo-0-display_name": "Compañera de oficina",
+            }
+        ),
     )
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "No hay una cuenta con ese correo" in body
     assert "Lo que ocurrió, escrito una sola vez." in body
     assert 'value="Azucena"' in body
+    assert 'value="Compañera de oficina"' in body
+    assert " checked" in body  # the chosen type of violence stays chosen
     assert not Case.objects.exists()
 
 
@@ -114,17 +141,13 @@ def test_registering_creates_the_case_and_shows_its_folio(client, catalogs, aten
     municipal = ProtocolVersion.objects.get(code="chihuahua-municipal")
     response = client.post(
         reverse("cases:register"),
-        {
-            "dependencia": dependencia.pk,
-            "affected_name": "Azucena",
-            "accused_name": "Jefe",
-            "account": "Relato.",
-            "protocol": municipal.pk,
-        },
+        intake_data(dependencia=dependencia.pk, protocol=municipal.pk),
         follow=True,
     )
     case = Case.objects.get()
     assert ProtocolRun.objects.get(subject_id=str(case.pk)).stage == "solicitud"
     assert case.folio in response.content.decode()
     assert case.account == "Relato."
+    assert case.parties.count() == 2  # the blank second accused and witness are ignored
+    assert case.incidents.get().violence_types.count() == 1
     assert AuditEntry.objects.filter(action="create", target_id=str(case.pk)).exists()

@@ -15,7 +15,6 @@ from .case import (
     case_checklist,
     case_detail,
     case_note_add,
-    case_register,
     case_task_done,
     case_transition,
     cases_retold_list,
@@ -24,7 +23,7 @@ from .case import (
 from .closure import case_close, case_reopen
 from .consent import consent_decide, consent_override, contact_preference
 from .inbox import case_list
-from .intake import incident_add, party_add
+from .intake import case_register, incident_add, party_add
 
 __all__ = [
     "case_access_log",

@@ -16,17 +16,15 @@ from violeta.cases import services
 from violeta.cases.forms import (
     AccountAdditionForm,
     AssignForm,
-    CaseRegisterForm,
     EmergencyAccessForm,
     NoteForm,
     TransitionForm,
 )
-from violeta.cases.models import AssignmentKind, Case, ConsentPurpose, TakingReason
+from violeta.cases.models import AssignmentKind, Case, TakingReason
 from violeta.cases.selectors import (
     assignments_of,
     case_reading,
     cases_retold,
-    cases_visible_to,
     is_party,
 )
 from violeta.cases.views.attention import attention_section
@@ -38,40 +36,6 @@ from violeta.protocols import services as protocol_services
 from violeta.protocols.models import RunTask
 from violeta.protocols.selectors import protocol_panel
 from violeta.protocols.services import run_for
-
-
-@login_required
-def case_register(request: HttpRequest) -> HttpResponse:
-    if not roles.can_register_cases(request.user):
-        raise Http404
-    form = CaseRegisterForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = services.case_register(
-                actor=request.user,  # type: ignore[arg-type]
-                dependencia=form.cleaned_data["dependencia"],
-                account=form.cleaned_data["account"],
-                affected=services.PartyFacts(display_name=form.cleaned_data["affected_name"]),
-                accused=[
-                    services.PartyFacts(
-                        display_name=form.cleaned_data["accused_name"],
-                        user=form.cleaned_data["accused_email"],
-                        is_public_servant=form.cleaned_data["accused_is_public_servant"],
-                    )
-                ],
-                protocol=form.cleaned_data["protocol"],
-                consents={ConsentPurpose.COMITE_OIC: form.cleaned_data["consent_comite"]},
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request, _("Caso registrado con el folio %(folio)s.") % {"folio": case.folio}
-            )
-            if cases_visible_to(user=request.user).filter(pk=case.pk).exists():
-                return redirect("cases:detail", pk=case.pk)
-            return redirect("cases:list")
-    return render(request, "cases/register.html", {"form": form})
 
 
 def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
