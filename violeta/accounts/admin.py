@@ -58,7 +58,7 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Persona"), {"fields": ("full_name", "dependencia", "position")}),
-        (_("Rol"), {"fields": ("role", "specialty", "is_active")}),
+        (_("Rol"), {"fields": ("role", "specialty", "may_override_consent", "is_active")}),
         (_("Fechas"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (

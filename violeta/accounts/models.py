@@ -39,6 +39,13 @@ class User(AbstractBaseUser):
     email = models.EmailField(_("correo electrónico"), unique=True)
     full_name = models.CharField(_("nombre completo"), max_length=200)
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
+    # A specific permission, given person by person: share a case without her consent when
+    # the law requires it (with a written reason, audited).
+    may_override_consent = models.BooleanField(
+        _("puede compartir sin consentimiento por obligación legal"),
+        default=False,
+        help_text=_("Sólo para coordinación o atención jurídica. Cada uso queda registrado."),
+    )
     specialty = models.CharField(
         _("especialidad"),
         max_length=20,

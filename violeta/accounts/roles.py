@@ -87,6 +87,14 @@ def can_assign_cases(user: Any) -> bool:
     return _role(user) == Role.COORDINACION
 
 
+def can_override_consent(user: Any) -> bool:
+    """The specific permission to share without her consent when the law requires it."""
+    return bool(
+        (is_coordinacion(user) or is_atencion(user))
+        and getattr(user, "may_override_consent", False)
+    )
+
+
 def can_see_statistics(user: Any) -> bool:
     return _role(user) == Role.COORDINACION
 

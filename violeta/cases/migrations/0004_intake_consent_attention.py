@@ -149,12 +149,6 @@ class Migration(migrations.Migration):
                 "verbose_name": "decisión de consentimiento",
                 "verbose_name_plural": "decisiones de consentimiento",
                 "ordering": ["decided_at", "id"],
-                "permissions": [
-                    (
-                        "override_consent",
-                        "Puede compartir sin consentimiento cuando la ley lo obliga, con motivo escrito",
-                    )
-                ],
             },
         ),
         migrations.CreateModel(

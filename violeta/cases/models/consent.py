@@ -54,12 +54,6 @@ class ConsentDecision(models.Model):
                 name="consent_institution_only_for_referrals",
             )
         ]
-        permissions = [
-            (
-                "override_consent",
-                _("Puede compartir sin consentimiento cuando la ley lo obliga, con motivo escrito"),
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.purpose} {self.granted}"

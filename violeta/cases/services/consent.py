@@ -28,7 +28,6 @@ from violeta.catalogs.models import Institution
 from violeta.notifications.models import NotificationKind
 from violeta.notifications.services import notifications_send
 
-OVERRIDE_PERMISSION = "cases.override_consent"
 MIN_OVERRIDE_REASON = 30
 
 
@@ -85,7 +84,7 @@ def consent_override(
 ) -> ConsentOverride:
     """Share once without her consent because the law requires it."""
     if not (
-        actor.has_perm(OVERRIDE_PERMISSION) and case_reading(user=actor, case=case).act
+        roles.can_override_consent(actor) and case_reading(user=actor, case=case).act
     ) or not roles.handles_cases(actor):
         raise PermissionDenied
     _check_target(purpose, institution)

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from violeta.accounts import roles
 from violeta.cases import services
 from violeta.cases.forms_consent import (
     ConsentDecisionForm,
@@ -20,7 +21,6 @@ from violeta.cases.forms_consent import (
 )
 from violeta.cases.models import Case, ConsentPurpose, ContactMethod
 from violeta.cases.selectors import consent_states
-from violeta.cases.services.consent import OVERRIDE_PERMISSION
 from violeta.cases.views.common import acting_case, add_errors
 
 
@@ -30,7 +30,7 @@ def consent_section(request: HttpRequest, case: Case, reading: Any) -> dict[str,
     context: dict[str, Any] = {"consents": consent_states(case=case)}
     if reading.act:
         context["consent_form"] = ConsentDecisionForm(prefix="consentimiento")
-        context["may_override"] = request.user.has_perm(OVERRIDE_PERMISSION)
+        context["may_override"] = roles.can_override_consent(request.user)
     if reading.account:
         context["contact"] = case.contact_preferences.select_related("data_key").last()
     return context
@@ -74,7 +74,7 @@ def consent_decide(request: HttpRequest, pk: Any) -> HttpResponse:
 @login_required
 def consent_override(request: HttpRequest, pk: Any) -> HttpResponse:
     case = acting_case(request, pk)
-    if not request.user.has_perm(OVERRIDE_PERMISSION):
+    if not roles.can_override_consent(request.user):
         raise Http404
     form = ConsentOverrideForm(request.POST or None, prefix="excepcion")
     status = 200

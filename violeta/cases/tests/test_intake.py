@@ -1,0 +1,352 @@
+"""Intake rules: one transaction, the facts as told, the context derived from them."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError
+from django.urls import reverse
+from django.utils import timezone
+
+from violeta.cases import services
+from violeta.cases.models import (
+    AgeRange,
+    Case,
+    CaseParty,
+    Channel,
+    ConsentDecision,
+    Hierarchy,
+    Incident,
+    PartyKind,
+    Relationship,
+    RepeatAccused,
+)
+from violeta.cases.selectors import case_reading, derived_context, repeat_accused_links
+from violeta.cases.services import IncidentFacts, PartyFacts
+from violeta.catalogs.models import Dependencia, Institution, ViolenceModality, ViolenceType
+from violeta.notifications.models import Notification
+from violeta.protocols.models import ProtocolVersion
+from violeta.testing.factories import assign_to_affected
+from violeta.testing.second_factor import force_login_verified
+
+
+def a_type(code="psicologica", law="ledmvlv"):
+    return (
+        ViolenceType.objects.filter(law=law, code=code).first()
+        or ViolenceType.objects.filter(law=law).order_by("position").first()
+    )
+
+
+def register(actor, **overrides):
+    values = {
+        "actor": actor,
+        "dependencia": Dependencia.objects.get(pk=actor.dependencia_id),
+        "account": "Lo que ella contó, una sola vez.",
+        "affected": PartyFacts(display_name="Azucena"),
+        "accused": [PartyFacts(display_name="Jefe de área")],
+    }
+    values.update(overrides)
+    return services.case_register(**values)
+
+
+class TestRegistration:
+    def test_everything_told_at_intake_is_recorded_together(self, catalogs, atencion):
+        modality = ViolenceModality.objects.filter(law="ledmvlv").first()
+        case = register(
+            atencion,
+            channel=Channel.TELEFONO_072,
+            affected=PartyFacts(
+                display_name="Azucena",
+                used_name="Azu",
+                age=34,
+                gender_identity="mujer_trans",
+                language="tar",
+                needs_interpreter=True,
+                disabilities=["auditiva"],
+                is_indigenous=True,
+                indigenous_community="Rarámuri de Oteros",
+                phone="614 123 4567",
+            ),
+            accused=[
+                PartyFacts(
+                    display_name="Jefe de área",
+                    is_public_servant=True,
+                    position="Jefe de departamento",
+                    hierarchy=Hierarchy.SUPERIOR,
+                ),
+                PartyFacts(display_name="Compañero", relationship=Relationship.CONOCIDA),
+            ],
+            witnesses=[PartyFacts(display_name="Testigo uno")],
+            incidents=[
+                IncidentFacts(
+                    violence_types=[a_type()],
+                    violence_modalities=[modality],
+                    occurred_on=datetime.date(2026, 11, 2),
+                    place_kind="centro_de_trabajo",
+                    place="Oficina del segundo piso",
+                )
+            ],
+        )
+        affected = case.parties.get(kind=PartyKind.AFECTADA)
+        assert (affected.age_range, affected.used_name, affected.language) == ("", "Azu", "tar")
+        assert affected.effective_age_range == AgeRange.FROM_30
+        assert affected.disability_labels == ["Auditiva"]
+        assert case.parties.filter(kind=PartyKind.SENALADA).count() == 2
+        assert case.parties.filter(kind=PartyKind.TESTIGO).count() == 1
+        incident = case.incidents.get()
+        assert incident.place == "Oficina del segundo piso"
+        assert list(incident.violence_modalities.all()) == [modality]
+        assert case.channel == Channel.TELEFONO_072
+
+    def test_names_places_and_the_account_are_stored_only_encrypted(self, catalogs, atencion):
+        from django.db import connection
+
+        register(
+            atencion,
+            incidents=[IncidentFacts(violence_types=[a_type()], place="Bodega del archivo")],
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT account FROM cases_case")  # the only case
+            (account,) = cursor.fetchone()
+            cursor.execute("SELECT display_name FROM cases_caseparty")
+            names = [r[0] for r in cursor.fetchall()]
+            cursor.execute("SELECT place FROM cases_incident")
+            places = [r[0] for r in cursor.fetchall()]
+        assert "una sola vez" not in str(account)
+        assert not any("Azucena" in str(n) for n in names)
+        assert not any("Bodega" in str(p) for p in places)
+
+    def test_a_canalizada_case_names_who_referred_it(self, catalogs, atencion):
+        with pytest.raises(ValidationError, match="institución la canalizó"):
+            register(atencion, channel=Channel.CANALIZADA)
+        institution = Institution.objects.first()
+        case = register(atencion, channel=Channel.CANALIZADA, referred_by=institution)
+        assert case.referred_by == institution
+
+    def test_age_and_age_range_must_agree(self, catalogs, atencion):
+        with pytest.raises(ValidationError, match="no coinciden"):
+            register(
+                atencion, affected=PartyFacts(display_name="A", age=15, age_range=AgeRange.FROM_30)
+            )
+        assert not Case.objects.exists()
+
+    def test_an_incident_needs_a_type_of_violence_and_no_future_date(self, catalogs, atencion):
+        with pytest.raises(ValidationError, match="al menos un tipo"):
+            register(atencion, incidents=[IncidentFacts(violence_types=[])])
+        tomorrow = timezone.localdate() + datetime.timedelta(days=2)
+        with pytest.raises(ValidationError, match="futura"):
+            register(
+                atencion, incidents=[IncidentFacts(violence_types=[a_type()], occurred_on=tomorrow)]
+            )
+        assert not Case.objects.exists()
+        assert not Incident.objects.exists()
+
+    def test_a_case_needs_someone_accused(self, catalogs, atencion):
+        with pytest.raises(ValidationError, match="al menos a una persona señalada"):
+            register(atencion, accused=[])
+
+    def test_consents_answered_at_intake_are_recorded(self, catalogs, atencion):
+        case = register(
+            atencion,
+            consents={"comite_oic": True, "estadistica": False},  # type: ignore[dict-item]
+        )
+        decisions = dict(
+            ConsentDecision.objects.filter(case=case).values_list("purpose", "granted")
+        )
+        assert decisions == {"comite_oic": True, "estadistica": False}
+
+    def test_a_database_failure_saves_nothing_half_way(self, catalogs, atencion, monkeypatch):
+        def fail(**kwargs):
+            raise DatabaseError("disk I/O error")
+
+        monkeypatch.setattr("violeta.cases.services.intake.run_start", fail)
+        with pytest.raises(DatabaseError):
+            register(atencion)
+        assert not Case.objects.exists()
+        assert not CaseParty.objects.exists()
+
+    def test_the_form_keeps_everything_and_explains_a_database_failure(
+        self, client, catalogs, atencion, monkeypatch
+    ):
+        from violeta.cases.tests.test_views import intake_data
+
+        def fail(**kwargs):
+            raise DatabaseError("disk I/O error")
+
+        monkeypatch.setattr("violeta.cases.services.intake.run_start", fail)
+        force_login_verified(client, atencion)
+        dependencia = Dependencia.objects.get(code="dif_municipal")
+        response = client.post(
+            reverse("cases:register"),
+            intake_data(
+                dependencia=dependencia.pk,
+                protocol=ProtocolVersion.objects.get(code="chihuahua-municipal").pk,
+                account="Lo que me contó hoy.",
+            ),
+        )
+        body = response.content.decode()
+        assert response.status_code == 503
+        assert "falla de la base de datos" in body
+        assert "Lo que me contó hoy." in body
+        assert not Case.objects.exists()
+
+
+class TestAddingLater:
+    def test_a_witness_and_an_incident_are_appended_never_replacing(self, catalogs, atencion):
+        case = register(atencion)
+        services.party_add(
+            actor=atencion,
+            case=case,
+            kind=PartyKind.TESTIGO,
+            facts=PartyFacts(display_name="Testigo dos"),
+        )
+        services.incident_add(
+            actor=atencion, case=case, facts=IncidentFacts(violence_types=[a_type()])
+        )
+        assert case.parties.count() == 3
+        assert case.incidents.count() == 1
+
+    def test_a_second_persona_afectada_is_refused(self, catalogs, atencion):
+        case = register(atencion)
+        with pytest.raises(ValidationError):
+            services.party_add(
+                actor=atencion,
+                case=case,
+                kind=PartyKind.AFECTADA,
+                facts=PartyFacts(display_name="Otra"),
+            )
+
+    def test_people_without_access_cannot_add(
+        self, catalogs, atencion, coordinacion, autoridad, servidora, outsider
+    ):
+        case = register(atencion)
+        for user in (autoridad, servidora, outsider):
+            with pytest.raises(PermissionDenied):
+                services.party_add(
+                    actor=user,
+                    case=case,
+                    kind=PartyKind.TESTIGO,
+                    facts=PartyFacts(display_name="X"),
+                )
+            with pytest.raises(PermissionDenied):
+                services.incident_add(
+                    actor=user, case=case, facts=IncidentFacts(violence_types=[a_type()])
+                )
+
+    def test_a_staff_member_added_as_a_party_loses_her_assignment(
+        self, catalogs, enlace, coordinacion, atencion
+    ):
+        case = register(enlace)
+        assign_to_affected(case, by=coordinacion, worker=atencion)
+        services.party_add(
+            actor=coordinacion,
+            case=case,
+            kind=PartyKind.TESTIGO,
+            facts=PartyFacts(display_name="La psicóloga", user=atencion),
+        )
+        assert case_reading(user=atencion, case=case).account is False
+
+
+class TestDerivedContext:
+    def test_hierarchy_between_two_public_servants_is_hostigamiento(self, catalogs, atencion):
+        case = register(
+            atencion,
+            affected=PartyFacts(display_name="A", is_public_servant=True),
+            accused=[
+                PartyFacts(display_name="B", is_public_servant=True, hierarchy=Hierarchy.SUPERIOR)
+            ],
+        )
+        case.refresh_from_db()
+        assert (case.is_workplace, case.is_hierarchical) == (True, True)
+        assert [flag.code for flag in derived_context(case=case)] == [
+            "ambito_laboral",
+            "jerarquico",
+        ]
+
+    def test_peers_at_work_are_acoso_not_hostigamiento(self, catalogs, atencion):
+        case = register(
+            atencion,
+            affected=PartyFacts(display_name="A", is_public_servant=True),
+            accused=[PartyFacts(display_name="B", is_public_servant=True, hierarchy=Hierarchy.PAR)],
+        )
+        case.refresh_from_db()
+        assert [flag.code for flag in derived_context(case=case)] == [
+            "ambito_laboral",
+            "sin_subordinacion",
+        ]
+
+    def test_partner_and_minor_are_derived_from_relationship_and_age(self, catalogs, atencion):
+        case = register(
+            atencion,
+            affected=PartyFacts(display_name="A", age_range=AgeRange.FROM_12),
+            accused=[PartyFacts(display_name="B", relationship=Relationship.EXPAREJA)],
+        )
+        case.refresh_from_db()
+        assert (case.is_intimate_partner, case.is_minor_victim, case.is_workplace) == (
+            True,
+            True,
+            False,
+        )
+
+    def test_adding_a_person_recomputes_the_context(self, catalogs, atencion):
+        case = register(atencion)
+        services.party_add(
+            actor=atencion,
+            case=case,
+            kind=PartyKind.SENALADA,
+            facts=PartyFacts(display_name="C", relationship=Relationship.PAREJA),
+        )
+        case.refresh_from_db()
+        assert case.is_intimate_partner
+
+
+class TestRepeatAccused:
+    def test_the_same_accused_in_another_case_alerts_coordinacion_only(
+        self, catalogs, atencion, coordinacion, enlace, django_capture_on_commit_callbacks
+    ):
+        first = register(
+            atencion, accused=[PartyFacts(display_name="Jefe", curp="GOMJ800101HCHRRN09")]
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            second = register(
+                atencion,
+                accused=[PartyFacts(display_name="Otro nombre", curp="gomj800101hchrrn09")],
+            )
+        link = RepeatAccused.objects.get()
+        assert (link.party.case, link.other.case, link.basis) == (second, first, "curp")
+        notified = Notification.objects.filter(kind="repeat_accused")
+        assert {n.recipient for n in notified} == {coordinacion}
+        assert [item.folio for item in repeat_accused_links(user=coordinacion, case=second)] == [
+            first.folio
+        ]
+        assert [item.folio for item in repeat_accused_links(user=coordinacion, case=first)] == [
+            second.folio
+        ]
+        for user in (atencion, enlace):
+            assert repeat_accused_links(user=user, case=second) == []
+
+    def test_an_exact_name_match_is_flagged_as_possibly_another_person(
+        self, catalogs, atencion, coordinacion
+    ):
+        register(atencion, accused=[PartyFacts(display_name="Juan Pérez")])
+        second = register(atencion, accused=[PartyFacts(display_name="  juan  PEREZ ")])
+        links = repeat_accused_links(user=coordinacion, case=second)
+        assert len(links) == 1
+        assert "puede ser otra persona" in links[0].basis
+
+    def test_different_people_are_not_linked(self, catalogs, atencion):
+        register(atencion, accused=[PartyFacts(display_name="Juan Pérez")])
+        register(atencion, accused=[PartyFacts(display_name="Pedro Ruiz")])
+        assert not RepeatAccused.objects.exists()
+
+    def test_the_alert_shows_on_the_case_page_for_coordinacion_only(
+        self, client, catalogs, atencion, coordinacion
+    ):
+        register(atencion, accused=[PartyFacts(display_name="Juan Pérez")])
+        second = register(atencion, accused=[PartyFacts(display_name="Juan Pérez")])
+        url = reverse("cases:detail", kwargs={"pk": second.pk})
+        force_login_verified(client, coordinacion)
+        assert "aparece en otros casos" in client.get(url).content.decode()
+        client.logout()
+        force_login_verified(client, atencion)
+        assert "aparece en otros casos" not in client.get(url).content.decode()
