@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django.db import transaction
+from django.utils import timezone
 
 from violeta.accounts.models import User
-from violeta.cases.models import AssignmentKind, Case, PartyKind
-from violeta.cases.services import PartyFacts, case_assign, case_note_add, case_register
+from violeta.cases.models import AssignmentKind, Case, ConsentPurpose, PartyKind
+from violeta.cases.services import (
+    IncidentFacts,
+    PartyFacts,
+    case_assign,
+    case_note_add,
+    case_register,
+)
+from violeta.catalogs.models import ViolenceModality, ViolenceType
 
 DEMO_CASES = (
     {
         "registrant": "enlace@demo.violeta.mx",
         "dependencia": "instituto_cultura",
         "affected": "Azucena (seudónimo)",
+        "affected_facts": {"age": 31, "gender_identity": "mujer", "is_public_servant": True},
         "accused": "Jefe de departamento",
+        "accused_facts": {
+            "is_public_servant": True,
+            "hierarchy": "superior",
+            "relationship": "ninguna",
+            "position": "Jefe de departamento",
+        },
+        "types": ["sexual", "psicologica"],
+        "modalities": ["laboral_docente"],
+        "place_kind": "centro_de_trabajo",
+        "consents": {"comite_oic": True, "estadistica": True, "atencion": True},
         "account": (
             "Desde marzo, el jefe de departamento me llama a su oficina a solas, hace comentarios "
             "sobre mi cuerpo y me dijo que mi contrato depende de que sea «más amable» con él."
@@ -24,11 +46,26 @@ DEMO_CASES = (
         "registrant": "enlace@demo.violeta.mx",
         "dependencia": "instituto_cultura",
         "affected": "Persona usuaria del centro cultural",
+        "affected_facts": {"age_range": "18-29"},
         "accused": "Instructor de taller",
+        "accused_facts": {"is_public_servant": True, "hierarchy": "sin_relacion"},
+        "types": ["sexual"],
+        "modalities": ["comunidad"],
+        "place_kind": "digital",
+        "consents": {"atencion": True},
         "account": "Un instructor envía mensajes insistentes de noche y pide fotografías.",
         "assign": False,
     },
 )
+
+
+def _entries(model: Any, codes: Any) -> list[Any]:
+    """The catalog entries in force with these codes, under the state law (LEDMVLV)."""
+    return [
+        entry
+        for entry in model.objects.filter(law="ledmvlv", code__in=list(codes))
+        if entry.in_force_on(timezone.localdate())
+    ]
 
 
 def demo_cases_ensure() -> int:
@@ -46,8 +83,29 @@ def demo_cases_ensure() -> int:
                 actor=registrant,
                 dependencia=registrant.dependencia,
                 account=str(demo["account"]),
-                affected=PartyFacts(display_name=str(demo["affected"])),
-                accused=[PartyFacts(display_name=str(demo["accused"]))],
+                affected=PartyFacts(
+                    display_name=str(demo["affected"]),
+                    **demo["affected_facts"],  # type: ignore[arg-type]
+                ),
+                accused=[
+                    PartyFacts(
+                        display_name=str(demo["accused"]),
+                        **demo["accused_facts"],  # type: ignore[arg-type]
+                    )
+                ],
+                incidents=[
+                    IncidentFacts(
+                        violence_types=_entries(ViolenceType, demo["types"]),
+                        violence_modalities=_entries(ViolenceModality, demo["modalities"]),
+                        place_kind=str(demo["place_kind"]),
+                        date_is_approximate=True,
+                        occurred_on=timezone.localdate() - datetime.timedelta(days=20),
+                    )
+                ],
+                consents={
+                    ConsentPurpose(purpose): granted
+                    for purpose, granted in demo["consents"].items()  # type: ignore[attr-defined]
+                },
             )
             created += 1
             if demo["assign"]:

@@ -166,6 +166,27 @@ ROUTES: tuple[Route, ...] = (
         NOT_FOUND,
         {ANONYMOUS: TO_LOGIN, "atencion": TO_CASES, "coordinacion": TO_CASES},
         method="post",
+        data={"consentimiento-purpose": "estadistica", "consentimiento-granted": "si"},
+        kwargs=the_case,
+    ),
+    # Only a person given the specific permission (none of the personas) may override.
+    Route("cases:consent_override", NOT_FOUND, {ANONYMOUS: TO_LOGIN}, kwargs=the_case),
+    Route(
+        "cases:contact",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN, "atencion": OK, "coordinacion": OK},
+        kwargs=the_case,
+    ),
+    Route(
+        "cases:party_add",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN, "atencion": OK, "coordinacion": OK},
+        kwargs=the_case,
+    ),
+    Route(
+        "cases:incident_add",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN, "atencion": OK, "coordinacion": OK},
         kwargs=the_case,
     ),
     # Protocol definitions: institutional documents every member of staff may read.

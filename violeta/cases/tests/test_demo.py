@@ -30,3 +30,13 @@ def test_demo_cases_say_what_to_run_without_demo_accounts(settings, catalogs):
     settings.DEBUG = True
     with pytest.raises(CommandError, match="seed_demo first"):
         call_command("seed_demo_cases")
+
+
+def test_demo_cases_carry_incidents_consent_and_their_derived_context(settings, catalogs):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo_cases", stdout=StringIO())
+    hostigamiento = Case.objects.get(is_hierarchical=True)
+    incident = hostigamiento.incidents.get()
+    assert {t.code for t in incident.violence_types.all()} == {"sexual", "psicologica"}
+    assert hostigamiento.consent_decisions.filter(purpose="comite_oic", granted=True).exists()
