@@ -34,7 +34,7 @@ from violeta.catalogs.selectors import (
 from violeta.protocols.models import ProtocolVersion
 from violeta.protocols.selectors_definitions import protocols_current
 
-BLANK = [("", "—")]
+BLANK: list[tuple[str, Any]] = [("", "—")]
 YES_NO_UNASKED = [
     ("", _("No se le preguntó todavía")),
     ("si", _("Sí")),
@@ -59,7 +59,7 @@ class StaffEmailField(forms.EmailField):
     """An institutional e-mail that must belong to a staff account, so the system keeps that
     person away from the case."""
 
-    def clean(self, value: Any) -> User | None:  # type: ignore[override]
+    def clean(self, value: Any) -> User | None:
         email = super().clean(value)
         if not email:
             return None
@@ -312,9 +312,9 @@ class IncidentForm(forms.Form):
 class _NumberedFormSet(forms.BaseFormSet):
     """Numbers each form's legend so that labels stay unique on the page."""
 
-    def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
-        form = super()._construct_form(i, **kwargs)
-        form.number = i + 1  # type: ignore[attr-defined]
+    def _construct_form(self, i: int, **kwargs: Any) -> Any:
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
+        form.number = i + 1
         return form
 
 

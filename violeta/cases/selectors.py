@@ -159,8 +159,8 @@ def cases_retold(*, user: Any) -> QuerySet[Case]:
 @dataclasses.dataclass(frozen=True)
 class ContextFlag:
     code: str
-    label: str
-    explanation: str
+    label: Any  # lazy translation, rendered in the viewer's language
+    explanation: Any
 
 
 def derived_context(*, case: Case) -> list[ContextFlag]:

@@ -5,6 +5,10 @@ must be true first (facts the host application answers, checklist items resolved
 stage), and what happens after (tasks, notices). A stage may carry a deadline: an amount of
 hours, calendar days or días hábiles counted from a named event. Events are implicit
 (``entered:<stage>``, when a case enters that stage) or emitted by transitions.
+
+A protocol may also say how a case is closed once its procedure has concluded (``closure``):
+the reasons a team may record and what it must confirm first. Closing the case is the
+institution's act, not a stage of the procedure.
 """
 
 from __future__ import annotations
@@ -13,7 +17,14 @@ import datetime
 from collections import deque
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 ProtocolCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=60)]
@@ -23,6 +34,8 @@ Unit = Literal["hours", "business_days", "calendar_days"]
 LawCode = Literal["lgamvlv", "ledmvlv"]
 
 ENTERED = "entered:"
+# The reason recorded when a closed case is reopened; no closure reason may take this code.
+REOPEN_REASON = "reapertura"
 
 
 class Strict(BaseModel):
@@ -94,6 +107,34 @@ class Transition(Strict):
     reason_required: bool = False
 
 
+class ClosureReason(Strict):
+    code: Code
+    label: Localized
+
+
+class Closure(Strict):
+    """How a case on this protocol is closed: the reasons to choose from and what the team
+    confirms before closing."""
+
+    reasons: list[ClosureReason] = Field(min_length=1)
+    checklist: list[ChecklistItem] = []
+
+    @field_validator("reasons")
+    @classmethod
+    def _reasons(cls, reasons: list[ClosureReason]) -> list[ClosureReason]:
+        codes = [reason.code for reason in reasons]
+        _unique_codes(codes)
+        if REOPEN_REASON in codes:
+            raise ValueError(f"{REOPEN_REASON!r} is reserved for reopening a case")
+        return reasons
+
+    @field_validator("checklist")
+    @classmethod
+    def _checklist(cls, checklist: list[ChecklistItem]) -> list[ChecklistItem]:
+        _unique_codes([item.code for item in checklist])
+        return checklist
+
+
 class Protocol(Strict):
     code: ProtocolCode
     version: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z.\-]+$", max_length=30)]
@@ -105,6 +146,7 @@ class Protocol(Strict):
     initial: Code
     stages: list[Stage] = Field(min_length=2)
     transitions: list[Transition] = Field(min_length=1)
+    closure: Closure | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Protocol:
@@ -166,9 +208,16 @@ class Protocol(Strict):
         return seen
 
 
-def _unique(what: str, codes: list[str]) -> None:
+def _unique_codes(codes: list[str]) -> None:
     seen: set[str] = set()
     for code in codes:
         if code in seen:
-            raise ValueError(f"{what}: duplicate code {code!r}")
+            raise ValueError(f"duplicate code {code!r}")
         seen.add(code)
+
+
+def _unique(what: str, codes: list[str]) -> None:
+    try:
+        _unique_codes(codes)
+    except ValueError as exc:
+        raise ValueError(f"{what}: {exc}") from None

@@ -169,6 +169,61 @@ ROUTES: tuple[Route, ...] = (
         data={"consentimiento-purpose": "estadistica", "consentimiento-granted": "si"},
         kwargs=the_case,
     ),
+    Route("cases:session_add", NOT_FOUND, {ANONYMOUS: TO_LOGIN, "atencion": OK}, kwargs=the_case),
+    Route("cases:safety_plan", NOT_FOUND, {ANONYMOUS: TO_LOGIN, "atencion": OK}, kwargs=the_case),
+    Route(
+        "cases:case_task_add",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN, "atencion": OK, "coordinacion": OK},
+        kwargs=the_case,
+    ),
+    Route(
+        "cases:case_task_complete",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN},
+        method="post",
+        kwargs=lambda world: {
+            "pk": world["case"].pk,
+            "task_id": "00000000-0000-0000-0000-000000000000",
+        },
+    ),
+    Route(
+        "cases:timeline",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN, "atencion": OK, "coordinacion": OK},
+        kwargs=the_case,
+    ),
+    # Closing and reopening: coordinación and the assigned atención. The test's case is open at
+    # its first stage: the close form shows what blocks closure, and a POST is refused (400);
+    # reopening an open case leads back to the case.
+    Route(
+        "cases:close",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN, "atencion": OK, "coordinacion": OK},
+        kwargs=the_case,
+    ),
+    Route(
+        "cases:close",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN, "atencion": Answer(400), "coordinacion": Answer(400)},
+        method="post",
+        data={"reason": "atencion_concluida"},
+        kwargs=the_case,
+    ),
+    Route(
+        "cases:reopen",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN, "atencion": TO_CASES, "coordinacion": TO_CASES},
+        kwargs=the_case,
+    ),
+    Route(
+        "cases:reopen",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN, "atencion": TO_CASES, "coordinacion": TO_CASES},
+        method="post",
+        data={"reason": "Motivo de la prueba de acceso, suficientemente largo."},
+        kwargs=the_case,
+    ),
     # Only a person given the specific permission (none of the personas) may override.
     Route("cases:consent_override", NOT_FOUND, {ANONYMOUS: TO_LOGIN}, kwargs=the_case),
     Route(

@@ -55,3 +55,40 @@ __all__ = [
     "party_add",
     "repeat_accused_detect",
 ]
+
+from .closure import (
+    ClosureTerms,
+    case_close,
+    case_reopen,
+    close_allowed,
+    closure_blockers,
+    closure_definition,
+    closure_terms,
+    reopen_allowed,
+)
+
+__all__ += [
+    "ClosureTerms",
+    "case_close",
+    "case_reopen",
+    "close_allowed",
+    "closure_blockers",
+    "closure_definition",
+    "closure_terms",
+    "reopen_allowed",
+]
+
+# Appended by topic after the lists above, so the import follows a statement.
+from .attention import (  # noqa: E402
+    case_task_add,
+    case_task_complete,
+    safety_plan_update,
+    session_record,
+)
+
+__all__ += [
+    "case_task_add",
+    "case_task_complete",
+    "safety_plan_update",
+    "session_record",
+]

@@ -1,5 +1,7 @@
 """Consent per purpose: withdrawal is immediate; an override needs the permission and a reason."""
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -151,7 +153,7 @@ class TestOverride:
     ):
         from violeta.testing.factories import UserFactory
 
-        other_coordinator = UserFactory(role="coordinacion", email="coord2@prueba.violeta.mx")
+        other_coordinator: Any = UserFactory(role="coordinacion", email="coord2@prueba.violeta.mx")
         coordinacion = grant_override_permission(coordinacion)
         with django_capture_on_commit_callbacks(execute=True):
             override = services.consent_override(

@@ -15,6 +15,7 @@ from violeta.cases.models import (
     CaseParty,
     Channel,
     ConsentDecision,
+    ConsentPurpose,
     Hierarchy,
     Incident,
     PartyKind,
@@ -51,7 +52,7 @@ def register(actor, **overrides):
 
 class TestRegistration:
     def test_everything_told_at_intake_is_recorded_together(self, catalogs, atencion):
-        modality = ViolenceModality.objects.filter(law="ledmvlv").first()
+        modality = ViolenceModality.objects.filter(law="ledmvlv")[0]
         case = register(
             atencion,
             channel=Channel.TELEFONO_072,
@@ -148,7 +149,7 @@ class TestRegistration:
     def test_consents_answered_at_intake_are_recorded(self, catalogs, atencion):
         case = register(
             atencion,
-            consents={"comite_oic": True, "estadistica": False},  # type: ignore[dict-item]
+            consents={ConsentPurpose.COMITE_OIC: True, ConsentPurpose.ESTADISTICA: False},
         )
         decisions = dict(
             ConsentDecision.objects.filter(case=case).values_list("purpose", "granted")

@@ -103,7 +103,7 @@ def intake_data(**overrides):
         "hecho-TOTAL_FORMS": "1",
         "hecho-INITIAL_FORMS": "0",
         "hecho-0-violence_types": [
-            str(ViolenceType.objects.filter(law="ledmvlv").order_by("position").first().pk)
+            str(ViolenceType.objects.filter(law="ledmvlv").order_by("position")[0].pk)
         ],
     }
     data.update(overrides)

@@ -34,5 +34,5 @@ def add_errors(form: Any, error: ValidationError) -> None:
             for message in errors:
                 form.add_error(field if field in form.fields else None, message)
         return
-    for message in error.messages:
-        form.add_error(None, message)
+    for text in error.messages:
+        form.add_error(None, text)

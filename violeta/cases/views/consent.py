@@ -66,8 +66,8 @@ def consent_decide(request: HttpRequest, pk: Any) -> HttpResponse:
                     ),
                 )
             return redirect("cases:detail", pk=case.pk)
-    for error in [*form.non_field_errors(), *[e for f in form.errors.values() for e in f]]:
-        messages.error(request, error)
+    for problem in [*form.non_field_errors(), *[e for f in form.errors.values() for e in f]]:
+        messages.error(request, problem)
     return redirect("cases:detail", pk=case.pk)
 
 

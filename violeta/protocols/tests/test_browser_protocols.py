@@ -47,11 +47,17 @@ def test_a_case_moves_through_the_municipal_protocol_from_registration_to_closur
     page.get_by_label("Dependencia donde ocurrieron los hechos").select_option(
         label="Instituto de Cultura del Municipio de Chihuahua"
     )
-    page.get_by_label("Persona afectada: nombre o seudónimo").fill("Azucena")
-    page.get_by_label("Persona señalada: nombre", exact=True).fill("Jefe de área")
-    page.get_by_label("La persona señalada es persona servidora pública").check()
+    page.get_by_role("group", name="Persona afectada").get_by_label("Nombre o seudónimo").fill(
+        "Azucena"
+    )
+    accused = page.get_by_role("group", name="Persona señalada 1")
+    accused.get_by_label("Nombre", exact=True).fill("Jefe de área")
+    accused.get_by_label("Es persona servidora pública del municipio").check()
+    page.get_by_role("group", name="Tipos de violencia").get_by_role("checkbox").first.check()
     page.get_by_label("Relato", exact=True).fill("Me acosa en la bodega desde marzo.")
-    page.get_by_label(re.compile("Ella autoriza que su relato")).check()
+    page.get_by_role("group", name=re.compile("Compartir su relato con el comité")).get_by_label(
+        "Sí"
+    ).check()
     page.get_by_role("button", name="Registrar", exact=True).click()
     stage_is(page, "Solicitud de activación")
 
@@ -109,8 +115,11 @@ def test_a_step_without_its_requirement_explains_what_is_missing(
     expect(page.locator(".steps")).to_contain_text(
         "Falta: Consentimiento de ella para compartir su relato con el comité y el OIC"
     )
-    page.get_by_role(
-        "button", name="Registrar que ella autoriza compartir su relato con el comité y el OIC"
-    ).click()
+    page.get_by_text("Registrar su decisión").click()
+    page.get_by_label("Finalidad").select_option(
+        label="Compartir su relato con el comité y el Órgano Interno de Control"
+    )
+    page.get_by_label("Acepta", exact=True).check()
+    page.get_by_role("button", name="Registrar decisión").click()
     step(page, "Turnar al comité")
     stage_is(page, "Sesión del comité")

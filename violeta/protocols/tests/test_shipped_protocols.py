@@ -26,8 +26,8 @@ def test_the_shipped_protocols_are_the_default_files():
 
 
 def test_the_shipped_files_validate():
-    assert (parsed(CHIHUAHUA).code, parsed(CHIHUAHUA).version) == ("chihuahua-municipal", "2021.1")
-    assert (parsed(HSAS).code, parsed(HSAS).version) == ("hsas-federal", "2020.1")
+    assert (parsed(CHIHUAHUA).code, parsed(CHIHUAHUA).version) == ("chihuahua-municipal", "2021.2")
+    assert (parsed(HSAS).code, parsed(HSAS).version) == ("hsas-federal", "2020.2")
 
 
 def test_the_shipped_protocols_load_and_loading_again_changes_nothing():
@@ -45,7 +45,7 @@ def test_the_shipped_protocols_load_and_loading_again_changes_nothing():
 
 def test_the_loaded_definitions_read_back_as_the_files():
     protocol_versions_load()
-    version = protocol_version_get(code="chihuahua-municipal", version="2021.1")
+    version = protocol_version_get(code="chihuahua-municipal", version="2021.2")
     assert protocol_definition(version) == parsed(CHIHUAHUA)
     assert version.source_file == "chihuahua-municipal.yaml"
 
@@ -54,8 +54,8 @@ def test_check_protocol_accepts_the_shipped_files():
     out = StringIO()
     call_command("check_protocol", str(CHIHUAHUA), str(HSAS), stdout=out)
     assert out.getvalue().splitlines() == [
-        f"{CHIHUAHUA}: OK (chihuahua-municipal 2021.1, 10 stages, 12 transitions)",
-        f"{HSAS}: OK (hsas-federal 2020.1, 9 stages, 10 transitions)",
+        f"{CHIHUAHUA}: OK (chihuahua-municipal 2021.2, 10 stages, 12 transitions)",
+        f"{HSAS}: OK (hsas-federal 2020.2, 9 stages, 10 transitions)",
     ]
 
 
@@ -66,7 +66,40 @@ def test_every_name_and_label_has_an_english_translation(path):
     names += [transition.name for transition in protocol.transitions]
     names += [item.label for t in protocol.transitions for item in t.requires.checklist]
     names += [effect.label for t in protocol.transitions for effect in t.effects if effect.label]
+    assert protocol.closure is not None
+    names += [reason.label for reason in protocol.closure.reasons]
+    names += [item.label for item in protocol.closure.checklist]
     assert [name.es for name in names if not name.en] == []
+
+
+# Closing a case (configurable default in both files)
+
+
+@pytest.mark.parametrize("path", [CHIHUAHUA, HSAS], ids=["chihuahua", "hsas"])
+def test_both_protocols_carry_the_default_closure_reasons_and_checklist(path):
+    closure = parsed(path).closure
+    assert closure is not None
+    assert [reason.code for reason in closure.reasons] == [
+        "atencion_concluida",
+        "decidio_no_continuar",
+        "canalizada_atendida",
+        "no_localizada",
+        "procedimiento_concluido",
+    ]
+    assert [item.code for item in closure.checklist] == [
+        "sabe_volver_a_pedir_ayuda",
+        "plan_de_seguridad_revisado",
+        "canalizaciones_con_resultado",
+        "consentimiento_estadistica_preguntado",
+    ]
+    assert closure.reasons[1].label.es == "Ella decidió no continuar"
+
+
+@pytest.mark.parametrize("path", [CHIHUAHUA, HSAS], ids=["chihuahua", "hsas"])
+def test_the_closure_block_is_marked_as_a_configurable_default(path):
+    text = path.read_text(encoding="utf-8")
+    comment = text[: text.index("\nclosure:")].rsplit("\n\n", 1)[-1]
+    assert "configurable default" in comment
 
 
 # Chihuahua (DOMAIN 1)
