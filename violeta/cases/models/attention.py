@@ -97,8 +97,14 @@ class CaseTask(EncryptedModel):
         verbose_name = _("tarea")
         verbose_name_plural = _("tareas")
         ordering = ["done_at", "due_on", "id"]
-        # "Due soon and overdue" in the inbox: open tasks by due date.
-        indexes = [models.Index(fields=["done_at", "due_on"])]
+        # "Due soon and overdue" in the inbox: a worker's open tasks by due date.
+        indexes = [
+            models.Index(
+                fields=["assigned_to", "due_on"],
+                condition=models.Q(done_at__isnull=True),
+                name="casetask_open_due_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"tarea {self.pk}"

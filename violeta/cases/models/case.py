@@ -325,6 +325,14 @@ class CaseAssignment(models.Model):
                 name="one_active_assignment_per_user_and_case",
             )
         ]
+        # The inbox's "mine": start from the viewer's few active assignments.
+        indexes = [
+            models.Index(
+                fields=["user", "case"],
+                condition=Q(ended_at__isnull=True),
+                name="assignment_active_user_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} → {self.user_id}"

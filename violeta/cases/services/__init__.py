@@ -3,7 +3,25 @@
 One module per topic; import from here.
 """
 
-from .account import case_account_append
+from .account import (
+    case_account_append,
+)
+from .attention import (
+    case_task_add,
+    case_task_complete,
+    safety_plan_update,
+    session_record,
+)
+from .closure import (
+    ClosureTerms,
+    case_close,
+    case_reopen,
+    close_allowed,
+    closure_blockers,
+    closure_definition,
+    closure_terms,
+    reopen_allowed,
+)
 from .consent import (
     ConsentMissing,
     consent_in_force,
@@ -12,7 +30,10 @@ from .consent import (
     consent_require,
     contact_preference_record,
 )
-from .context import context_refresh, repeat_accused_detect
+from .context import (
+    context_refresh,
+    repeat_accused_detect,
+)
 from .intake import (
     IncidentFacts,
     PartyFacts,
@@ -27,11 +48,13 @@ from .team import (
     attention_conflict,
     case_assign,
     case_note_add,
+    case_search_recorded,
     case_viewed,
     emergency_access_grant,
 )
 
 __all__ = [
+    "ClosureTerms",
     "ConsentMissing",
     "IncidentFacts",
     "PartyFacts",
@@ -39,9 +62,18 @@ __all__ = [
     "attention_conflict",
     "case_account_append",
     "case_assign",
+    "case_close",
     "case_note_add",
     "case_register",
+    "case_reopen",
+    "case_search_recorded",
+    "case_task_add",
+    "case_task_complete",
     "case_viewed",
+    "close_allowed",
+    "closure_blockers",
+    "closure_definition",
+    "closure_terms",
     "consent_in_force",
     "consent_override",
     "consent_record",
@@ -53,42 +85,8 @@ __all__ = [
     "folio_next",
     "incident_add",
     "party_add",
-    "repeat_accused_detect",
-]
-
-from .closure import (
-    ClosureTerms,
-    case_close,
-    case_reopen,
-    close_allowed,
-    closure_blockers,
-    closure_definition,
-    closure_terms,
-    reopen_allowed,
-)
-
-__all__ += [
-    "ClosureTerms",
-    "case_close",
-    "case_reopen",
-    "close_allowed",
-    "closure_blockers",
-    "closure_definition",
-    "closure_terms",
     "reopen_allowed",
-]
-
-# Appended by topic after the lists above, so the import follows a statement.
-from .attention import (  # noqa: E402
-    case_task_add,
-    case_task_complete,
-    safety_plan_update,
-    session_record,
-)
-
-__all__ += [
-    "case_task_add",
-    "case_task_complete",
+    "repeat_accused_detect",
     "safety_plan_update",
     "session_record",
 ]

@@ -175,3 +175,15 @@ def case_note_add(*, actor: User, case: Case, body: str) -> CaseNote:
 
 def case_viewed(*, viewer: Any, case: Case, sections: list[str]) -> None:
     audit_record(action="view", target=case, detail={"sections": sections}, actor=viewer)
+
+
+def case_search_recorded(*, viewer: Any, results: int) -> None:
+    """A search by identifier says whether a person appears in any case, so it is audited.
+    Only that it happened and how many cases it found: never what was typed (even hashed, a
+    blind index in the log would let its readers link searches to people)."""
+    audit_record(
+        action="view",
+        target_type="cases.Case",
+        detail={"search": "identifier", "results": results},
+        actor=viewer,
+    )

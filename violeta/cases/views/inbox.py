@@ -1,18 +1,76 @@
-"""The staff inbox. (Being built.)"""
+"""The staff inbox: the cases a person may consult, with filters, search and pages."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from violeta.accounts import roles
-from violeta.cases.selectors import cases_visible_to
+from violeta.cases import services
+from violeta.cases.forms_inbox import InboxFilterForm
+from violeta.cases.models import Case
+from violeta.cases.selectors_inbox import inbox_cases, stage_names
+
+PAGE_SIZE = 25
+
+
+@dataclasses.dataclass(frozen=True)
+class InboxRow:
+    """What one line of the inbox shows. Never a name or anything encrypted."""
+
+    case: Case
+    stage_name: str
+    # The earliest of the next protocol deadline (a moment) and the viewer's next task (a day).
+    due: datetime.datetime | datetime.date | None
+    due_is_deadline: bool
+    overdue: bool
+
+
+def _row(case: Any, names: dict[tuple[int, str], str]) -> InboxRow:
+    deadline_at = case.next_deadline_at
+    task_on = case.next_task_on
+    deadline_first = deadline_at is not None and (
+        task_on is None or timezone.localtime(deadline_at).date() <= task_on
+    )
+    stage = case.run_stage or ""
+    return InboxRow(
+        case=case,
+        stage_name=names.get((case.run_protocol_id, stage), stage),
+        due=deadline_at if deadline_first else task_on,
+        due_is_deadline=deadline_first,
+        overdue=bool(case.overdue),
+    )
 
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     if not roles.handles_cases(request.user):
         raise Http404
-    cases = cases_visible_to(user=request.user).select_related("dependencia")[:200]
-    return render(request, "cases/list.html", {"cases": cases})
+    form = InboxFilterForm(request.GET, user=request.user)
+    page: Page[Any] | None = None
+    rows: list[InboxRow] = []
+    searched = False
+    if form.is_valid():
+        filters = form.filters()
+        searched = filters.searches
+        paginator = Paginator(inbox_cases(user=request.user, filters=filters), PAGE_SIZE)
+        # get_page: a page past the end shows the last one; a non-number, the first.
+        page = paginator.get_page(request.GET.get("page"))
+        cases = list(page.object_list)
+        page.object_list = cases
+        names = stage_names(cases=cases)
+        rows = [_row(case, names) for case in cases]
+        if searched:
+            services.case_search_recorded(viewer=request.user, results=paginator.count)
+    return render(
+        request,
+        "cases/list.html",
+        {"form": form, "page": page, "rows": rows, "searched": searched},
+    )

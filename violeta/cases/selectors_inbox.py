@@ -1,0 +1,314 @@
+"""The staff inbox: which cases a viewer sees in the list, filtered and annotated in SQL.
+
+Every read starts from ``cases_visible_to`` (deny by default; a party never sees her own case).
+The rows carry only what the list shows: folio, status, dependencia, protocol stage, registered
+date, the next due date and whether something is overdue. Never a name or anything encrypted:
+a search by identifier goes through the blind indexes, never through the encrypted columns.
+
+A page costs a constant number of queries whatever its size: stage and due dates are
+correlated subqueries on the page's own SELECT, and stage names come from one read of the
+protocol versions on the page (``stage_names``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import (
+    CharField,
+    DateField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextChoices,
+)
+from django.db.models.functions import Cast, Coalesce, Least, TruncDate
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from violeta.accounts import roles
+from violeta.cases.models import Case, CaseAssignment, CaseParty, CaseStatus, CaseTask, Incident
+from violeta.cases.selectors import cases_visible_to
+from violeta.crypto.blind_index import blind_index
+from violeta.protocols.models import Deadline, ProtocolRun, ProtocolVersion
+from violeta.protocols.services_definitions import protocol_definition
+
+# ProtocolRun.subject_type of a case (protocols knows cases only by label and id).
+CASE_SUBJECT = "cases.Case"
+DUE_SOON_DAYS = 3
+# Party columns searched for an exact identifier, each with its blind-index kind.
+IDENTIFIER_INDEXES = (
+    ("name_bidx", "name"),
+    ("curp_bidx", "curp"),
+    ("phone_bidx", "phone"),
+    ("email_bidx", "email"),
+    ("employee_number_bidx", "employee_number"),
+)
+# Folios are PREFIX-YEAR-NNNNN (services.intake.folio_next).
+FOLIO_NUMBER_DIGITS = 5
+
+
+class Scope(TextChoices):
+    MINE = "mios", _("Asignados a mí")
+    ALL = "todos", _("Todos los que puedo consultar")
+
+
+class StatusFilter(TextChoices):
+    OPEN = CaseStatus.OPEN.value, _("Abiertos")
+    CLOSED = CaseStatus.CLOSED.value, _("Cerrados")
+    ALL = "todos", _("Todos")
+
+
+class DueFilter(TextChoices):
+    ANY = "", _("Sin filtro de plazos")
+    SOON = "pronto", _("Vencen pronto")
+    OVERDUE = "vencidos", _("Vencidos")
+
+
+class Order(TextChoices):
+    NEWEST = "recientes", _("Más recientes primero")
+    DUE_FIRST = "vence", _("Vence primero")
+
+
+class ContextFlag(TextChoices):
+    """The derived context stored on the case (services.context)."""
+
+    WORKPLACE = "is_workplace", _("Ámbito laboral")
+    HIERARCHICAL = "is_hierarchical", _("Relación jerárquica")
+    INTIMATE_PARTNER = "is_intimate_partner", _("Pareja o expareja")
+    MINOR_VICTIM = "is_minor_victim", _("Persona afectada menor de edad")
+
+
+def default_scope(*, user: Any) -> Scope:
+    """Which cases the inbox opens on for this viewer.
+
+    Atención and the autoridad work the cases assigned to them, so they start on "mine".
+    Coordinación supervises every case and is never assigned, and an enlace sees only the
+    cases she registered until the IMM takes them (she is never assigned either), so both
+    start on everything they can see; "mine" would always be empty for them.
+    """
+    if roles.is_atencion(user) or roles.is_autoridad(user):
+        return Scope.MINE
+    return Scope.ALL
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class InboxFilters:
+    """What the viewer asked for. ``None`` scope means the viewer's default scope.
+
+    ``stage`` is (protocol code, stage code); ``violence_type`` and ``violence_modality`` are
+    (law, catalog code): codes, so a case classified under an older version of a catalog entry
+    still matches the entry in force.
+    """
+
+    scope: Scope | None = None
+    status: StatusFilter = StatusFilter.OPEN
+    due: DueFilter = DueFilter.ANY
+    due_days: int = DUE_SOON_DAYS
+    stage: tuple[str, str] | None = None
+    violence_type: tuple[str, str] | None = None
+    violence_modality: tuple[str, str] | None = None
+    dependencia: str = ""
+    flags: frozenset[ContextFlag] = frozenset()
+    q: str = ""
+    order: Order = Order.NEWEST
+
+    @property
+    def searches(self) -> bool:
+        return bool(self.q.strip())
+
+
+class _SubjectId(Func):
+    """A case's primary key as ``ProtocolRun.subject_id`` stores it: ``str(uuid)``.
+
+    PostgreSQL casts a uuid to its hyphenated text. SQLite stores a UUIDField as 32 hex
+    digits, so the hyphens are put back. Comparing the run's indexed column with this
+    expression (not the other way round) keeps the (subject_type, subject_id) index usable.
+    """
+
+    arity = 1
+    output_field = CharField()
+
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> Any:
+        return compiler.compile(Cast(self.source_expressions[0], output_field=CharField()))
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        parts = [(1, 8), (9, 4), (13, 4), (17, 4), (21, 12)]
+        pieces = " || '-' || ".join(f"substr({sql}, {start}, {length})" for start, length in parts)
+        return f"({pieces})", tuple(params) * len(parts)
+
+
+def _run_of_case() -> QuerySet[ProtocolRun]:
+    return ProtocolRun.objects.filter(
+        subject_type=CASE_SUBJECT, subject_id=_SubjectId(OuterRef("pk"))
+    )
+
+
+def _open_deadlines() -> QuerySet[Deadline]:
+    return Deadline.objects.filter(
+        run__subject_type=CASE_SUBJECT,
+        run__subject_id=_SubjectId(OuterRef("pk")),
+        met_at__isnull=True,
+    )
+
+
+def _my_open_tasks(user: Any) -> QuerySet[CaseTask]:
+    return CaseTask.objects.filter(case=OuterRef("pk"), assigned_to=user, done_at__isnull=True)
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _identifier_match(q: str) -> Q:
+    """Cases whose folio is q, or with a party whose exact identifier is q.
+
+    Each blind-index kind normalises q its own way (case, accents, spacing, phone prefixes),
+    so q is indexed once per kind and the kinds are OR-ed. Nothing is decrypted and no LIKE
+    touches an encrypted column. The match is a set of case ids in one subquery (a UNION of
+    index lookups), so the database never scans every case to answer a search.
+    """
+    text = q.strip()
+    folio_arms = Q(folio__iexact=text)
+    if text.isdigit():
+        # "42" is the case numbered 42 in any year: IMM-2026-00042.
+        folio_arms |= Q(folio__endswith=f"-{int(text):0{FOLIO_NUMBER_DIGITS}d}")
+    by_folio = Case.objects.filter(folio_arms).order_by().values("pk")
+    party_arms = Q()
+    for column, kind in IDENTIFIER_INDEXES:
+        digest = blind_index(kind, text)
+        if digest:
+            party_arms |= Q(**{column: digest})
+    if not party_arms:
+        return Q(pk__in=by_folio)
+    by_party = CaseParty.objects.filter(party_arms).order_by().values("case_id")
+    return Q(pk__in=by_folio.union(by_party))
+
+
+def inbox_cases(*, user: Any, filters: InboxFilters) -> QuerySet[Case]:
+    """The viewer's inbox: visible cases, filtered and annotated in SQL.
+
+    Annotations: ``run_stage`` and ``run_protocol_id`` (the protocol run's current stage and
+    version), ``next_deadline_at`` (earliest unmet protocol deadline), ``next_task_on``
+    (earliest open task assigned to the viewer), ``next_due_on`` (the earlier of the two, as a
+    local date) and ``overdue`` (either of them is past).
+
+    "Due soon" and "overdue" look at the same two things: the case's unmet protocol deadlines
+    (everyone's concern) and the open tasks assigned to the viewer. "Soon" means from now to
+    the end of the day ``due_days`` from today, not yet overdue.
+    """
+    now = timezone.now()
+    today = timezone.localdate()
+    cases = cases_visible_to(user=user)
+
+    scope = filters.scope or default_scope(user=user)
+    if scope == Scope.MINE:
+        cases = cases.filter(
+            Exists(
+                CaseAssignment.objects.filter(case=OuterRef("pk"), user=user, ended_at__isnull=True)
+            )
+        )
+    if filters.status != StatusFilter.ALL:
+        cases = cases.filter(status=filters.status.value)
+    if filters.dependencia:
+        cases = cases.filter(dependencia__code=filters.dependencia)
+    if filters.flags:
+        cases = cases.filter(**{flag.value: True for flag in filters.flags})
+    if filters.stage is not None:
+        protocol_code, stage_code = filters.stage
+        cases = cases.filter(
+            Exists(_run_of_case().filter(protocol__code=protocol_code, stage=stage_code))
+        )
+    if filters.violence_type is not None:
+        law, code = filters.violence_type
+        cases = cases.filter(
+            Exists(
+                Incident.objects.filter(
+                    case=OuterRef("pk"), violence_types__law=law, violence_types__code=code
+                )
+            )
+        )
+    if filters.violence_modality is not None:
+        law, code = filters.violence_modality
+        cases = cases.filter(
+            Exists(
+                Incident.objects.filter(
+                    case=OuterRef("pk"),
+                    violence_modalities__law=law,
+                    violence_modalities__code=code,
+                )
+            )
+        )
+    if filters.due == DueFilter.SOON:
+        last_day = today + datetime.timedelta(days=filters.due_days)
+        cases = cases.filter(
+            Exists(_my_open_tasks(user).filter(due_on__gte=today, due_on__lte=last_day))
+            | Exists(
+                _open_deadlines().filter(
+                    due_at__gte=now, due_at__lt=_day_start(last_day + datetime.timedelta(days=1))
+                )
+            )
+        )
+    elif filters.due == DueFilter.OVERDUE:
+        cases = cases.filter(
+            Exists(_my_open_tasks(user).filter(due_on__lt=today))
+            | Exists(_open_deadlines().filter(due_at__lt=now))
+        )
+    if filters.searches:
+        cases = cases.filter(_identifier_match(filters.q))
+
+    run = _run_of_case()
+    next_deadline = _open_deadlines().order_by("due_at")
+    next_task_on = Subquery(_my_open_tasks(user).order_by("due_on").values("due_on")[:1])
+    next_deadline_on = Subquery(
+        next_deadline.annotate(day=TruncDate("due_at")).values("day")[:1],
+        output_field=DateField(),
+    )
+    cases = cases.select_related("dependencia").annotate(
+        run_stage=Subquery(run.values("stage")[:1]),
+        run_protocol_id=Subquery(run.values("protocol_id")[:1]),
+        next_deadline_at=Subquery(next_deadline.values("due_at")[:1]),
+        next_task_on=next_task_on,
+        # LEAST is NULL on SQLite if either side is; the coalesces make it ignore a missing side.
+        next_due_on=Least(
+            Coalesce(F("next_task_on"), next_deadline_on),
+            Coalesce(next_deadline_on, F("next_task_on")),
+            output_field=DateField(),
+        ),
+        overdue=Q(next_deadline_at__lt=now) | Q(next_task_on__lt=today),
+    )
+    if filters.order == Order.DUE_FIRST:
+        return cases.order_by(F("next_due_on").asc(nulls_last=True), "-registered_at", "-pk")
+    return cases.order_by("-registered_at", "-pk")
+
+
+def stage_names(*, cases: Iterable[Case]) -> dict[tuple[int, str], str]:
+    """(protocol version id, stage code) -> the stage's name in the viewer's language, for the
+    rows given (annotated by ``inbox_cases``). One query, whatever the number of rows."""
+    rows = list(cases)
+    version_ids = {getattr(row, "run_protocol_id", None) for row in rows} - {None}
+    if not version_ids:
+        return {}
+    language = get_language()
+    names: dict[tuple[int, str], str] = {}
+    for version in ProtocolVersion.objects.filter(pk__in=version_ids):
+        for stage in protocol_definition(version).stages:
+            names[(version.pk, stage.code)] = stage.name.text(language)
+    return names
