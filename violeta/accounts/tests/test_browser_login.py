@@ -66,7 +66,9 @@ def test_the_admin_works_under_the_content_security_policy(page: Page, live_serv
     log_in(page, live_server, "admin@demo.violeta.mx", DEMO_PASSWORD)
     page.get_by_role("link", name="Personas usuarias y catálogos").click()
     page.get_by_role("link", name="Personas usuarias", exact=True).click()
-    # The admin's own scripts run: "select all" ticks every row and offers the actions.
+    # The admin's own scripts run: "select all" ticks every row and offers the actions. They
+    # attach on load, so wait for it rather than race them.
+    page.wait_for_load_state("load")
     page.locator("#action-toggle").check()
     expect(page.locator("input.action-select:checked")).to_have_count(len(DEMO_USERS))
     page.locator("select[name=action]").select_option(
