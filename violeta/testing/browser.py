@@ -42,3 +42,40 @@ def enter_totp_code(page: Any, email: str) -> None:
     page.get_by_label("Código de verificación").fill(totp_code(device))
     with page.expect_navigation():
         page.get_by_role("button", name="Verificar").click()
+
+
+# Keyboard-only journeys: every step reached and operated without a pointer.
+
+
+def log_in_by_keyboard(page: Any, live_server: Any, user: Any) -> None:
+    """Log in with the second factor, sending each form with Enter."""
+    device = totp_device_for(user)
+    page.goto(live_server.url + reverse("accounts:login"))
+    page.get_by_label("Correo electrónico").fill(user.email)
+    page.get_by_label("Contraseña").fill(TEST_PASSWORD)
+    with page.expect_navigation():
+        page.get_by_label("Contraseña").press("Enter")
+    page.get_by_label("Código de verificación").fill(totp_code(device))
+    with page.expect_navigation():
+        page.get_by_label("Código de verificación").press("Enter")
+
+
+def tab_to(page: Any, target: Any, limit: int = 80) -> None:
+    """Press Tab until ``target`` has the focus, as a keyboard user moves through the page."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"Tab never reached {target}")
+
+
+def follow(page: Any, name: str) -> None:
+    """Reach a link with the keyboard and open it."""
+    with page.expect_navigation():
+        page.get_by_role("link", name=name, exact=True).press("Enter")
+
+
+def submit(page: Any, name: str) -> None:
+    """Send a form with Enter on its button."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=name).press("Enter")

@@ -4,40 +4,16 @@ appointment, the safety plan, a task done, and the timeline."""
 import datetime
 
 import pytest
-from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from playwright.sync_api import Page, expect
 
-from violeta.testing.factories import TEST_PASSWORD, assign_to_affected, make_case
-from violeta.testing.second_factor import totp_code, totp_device_for
+from violeta.testing.browser import follow, log_in_by_keyboard, submit
+from violeta.testing.factories import assign_to_affected, make_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NOTES = "Identificamos sus redes de apoyo; se siente más segura en casa de su hermana."
 STEPS = "Salir por la puerta de atrás, ir con su hermana y llamar al 911."
-
-
-def log_in_by_keyboard(page: Page, live_server, user) -> None:
-    device = totp_device_for(user)
-    page.goto(live_server.url + reverse("accounts:login"))
-    page.get_by_label("Correo electrónico").fill(user.email)
-    page.get_by_label("Contraseña").fill(TEST_PASSWORD)
-    with page.expect_navigation():
-        page.get_by_label("Contraseña").press("Enter")
-    page.get_by_label("Código de verificación").fill(totp_code(device))
-    with page.expect_navigation():
-        page.get_by_label("Código de verificación").press("Enter")
-
-
-def follow(page: Page, name: str) -> None:
-    """Reach a link with the keyboard and open it."""
-    with page.expect_navigation():
-        page.get_by_role("link", name=name, exact=True).press("Enter")
-
-
-def submit(page: Page, name: str) -> None:
-    with page.expect_navigation():
-        page.get_by_role("button", name=name).press("Enter")
 
 
 def as_input(moment: datetime.datetime) -> str:

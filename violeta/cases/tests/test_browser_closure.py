@@ -3,39 +3,15 @@
 import re
 
 import pytest
-from django.urls import reverse
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
-from violeta.accounts.models import User
 from violeta.protocols.services import run_for, transition_take
-from violeta.testing.factories import TEST_PASSWORD, assign_to_affected, make_case
-from violeta.testing.second_factor import totp_code, totp_device_for
+from violeta.testing.browser import log_in_by_keyboard, tab_to
+from violeta.testing.factories import assign_to_affected, make_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 REOPEN_REASON = "Ella volvió a pedir ayuda: el acoso continúa en su nueva área."
-
-
-def tab_to(page: Page, target: Locator, limit: int = 80) -> None:
-    """Press Tab until ``target`` has the focus, as a keyboard user moves through the page."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if target.evaluate("element => element === document.activeElement"):
-            return
-    raise AssertionError(f"Tab never reached {target}")
-
-
-def log_in_with_the_keyboard(page: Page, live_server, email: str) -> None:
-    user = User.objects.get(email=email)
-    device = totp_device_for(user)
-    page.goto(live_server.url + reverse("accounts:login"))
-    page.get_by_label("Correo electrónico").fill(email)
-    page.get_by_label("Contraseña").fill(TEST_PASSWORD)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    page.get_by_label("Código de verificación").fill(totp_code(device))
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
 
 
 def test_a_coordinator_closes_a_concluded_case_and_reopens_it_with_the_keyboard(
@@ -51,7 +27,7 @@ def test_a_coordinator_closes_a_concluded_case_and_reopens_it_with_the_keyboard(
         actor=coordinacion,
         reason="Ella decidió retirar su solicitud.",
     )
-    log_in_with_the_keyboard(page, live_server, coordinacion.email)
+    log_in_by_keyboard(page, live_server, coordinacion)
     page.goto(f"{live_server.url}/casos/{case.pk}/")
 
     # From the case file to the closure form.

@@ -8,7 +8,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from violeta.cases.models import Case
-from violeta.cases.tests.test_browser_attention import as_input, follow, log_in_by_keyboard, submit
+from violeta.cases.tests.test_browser_attention import as_input
+from violeta.testing.browser import follow, log_in_by_keyboard, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
