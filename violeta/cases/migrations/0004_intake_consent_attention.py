@@ -931,7 +931,19 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="casetask",
-            index=models.Index(fields=["done_at", "due_on"], name="cases_caset_done_at_74b7ae_idx"),
+            index=models.Index(
+                condition=models.Q(("done_at__isnull", True)),
+                fields=["assigned_to", "due_on"],
+                name="casetask_open_due_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="caseassignment",
+            index=models.Index(
+                condition=models.Q(("ended_at__isnull", True)),
+                fields=["user", "case"],
+                name="assignment_active_user_idx",
+            ),
         ),
         migrations.AddIndex(
             model_name="consentdecision",

@@ -26,6 +26,7 @@ from violeta.cases.models import (
     Channel,
     ConsentPurpose,
     ContactMethod,
+    Disability,
     FolioCounter,
     Incident,
     PartyKind,
@@ -37,6 +38,7 @@ from violeta.cases.services.consent import consent_record, contact_preference_re
 from violeta.cases.services.context import context_refresh, repeat_accused_detect
 from violeta.cases.services.team import assignment_add
 from violeta.catalogs.models import Dependencia, Institution, ViolenceModality, ViolenceType
+from violeta.catalogs.selectors import vulnerable_groups
 from violeta.protocols.models import ProtocolVersion
 from violeta.protocols.selectors_definitions import protocols_current
 from violeta.protocols.services import run_start
@@ -106,14 +108,19 @@ def _party_create(*, case: Case, kind: PartyKind, facts: PartyFacts, actor: User
         raise ValidationError(
             _("La edad y el rango de edad no coinciden."), code="age_range_mismatch"
         )
-    values = dataclasses.asdict(facts)
-    values.pop("user")
-    values.pop("dependencia")
+    unknown = [code for code in facts.disabilities if code not in Disability.values]
+    known_groups = {group.code for group in vulnerable_groups()}
+    unknown += [code for code in facts.vulnerable_groups if code not in known_groups]
+    if unknown:
+        raise ValidationError(
+            _("Condición desconocida: %(codes)s.") % {"codes": ", ".join(unknown)},
+            code="unknown_condition",
+        )
+    # Field by field, not dataclasses.asdict: that deep-copies the user and dependencia rows.
+    values = {field.name: getattr(facts, field.name) for field in dataclasses.fields(facts)}
     party = CaseParty(
         case=case,
         kind=kind,
-        user=facts.user,
-        dependencia=facts.dependencia,
         added_by=actor,
         **{k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()},
     )

@@ -142,6 +142,15 @@ class TestRegistration:
         assert not Case.objects.exists()
         assert not Incident.objects.exists()
 
+    def test_conditions_come_from_the_lists_and_the_catalog(self, catalogs, atencion):
+        with pytest.raises(ValidationError, match="desconocida: telepatia"):
+            register(atencion, affected=PartyFacts(display_name="A", disabilities=["telepatia"]))
+        with pytest.raises(ValidationError, match="desconocida: no_existe"):
+            register(
+                atencion, affected=PartyFacts(display_name="A", vulnerable_groups=["no_existe"])
+            )
+        assert not Case.objects.exists()
+
     def test_a_case_needs_someone_accused(self, catalogs, atencion):
         with pytest.raises(ValidationError, match="al menos a una persona señalada"):
             register(atencion, accused=[])
