@@ -10,7 +10,8 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from violeta.cases.services.closure import MIN_REOPEN_REASON, NOTE_MAX_LENGTH, ClosureTerms
+from violeta.cases.selectors_closure import ClosureTerms
+from violeta.cases.services.closure import MIN_REOPEN_REASON, NOTE_MAX_LENGTH
 
 
 class CaseCloseForm(forms.Form):

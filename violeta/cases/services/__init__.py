@@ -13,14 +13,8 @@ from .attention import (
     session_record,
 )
 from .closure import (
-    ClosureTerms,
     case_close,
     case_reopen,
-    close_allowed,
-    closure_blockers,
-    closure_definition,
-    closure_terms,
-    reopen_allowed,
 )
 from .consent import (
     ConsentMissing,
@@ -54,7 +48,6 @@ from .team import (
 )
 
 __all__ = [
-    "ClosureTerms",
     "ConsentMissing",
     "IncidentFacts",
     "PartyFacts",
@@ -70,10 +63,6 @@ __all__ = [
     "case_task_add",
     "case_task_complete",
     "case_viewed",
-    "close_allowed",
-    "closure_blockers",
-    "closure_definition",
-    "closure_terms",
     "consent_in_force",
     "consent_override",
     "consent_record",
@@ -85,7 +74,6 @@ __all__ = [
     "folio_next",
     "incident_add",
     "party_add",
-    "reopen_allowed",
     "repeat_accused_detect",
     "safety_plan_update",
     "session_record",

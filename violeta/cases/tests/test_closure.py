@@ -21,13 +21,9 @@ from violeta.cases.models import (
     StatusChange,
 )
 from violeta.cases.selectors import case_reading
+from violeta.cases.selectors_closure import closure_blockers, closure_terms
 from violeta.cases.services import consent_record
-from violeta.cases.services.closure import (
-    case_close,
-    case_reopen,
-    closure_blockers,
-    closure_terms,
-)
+from violeta.cases.services.closure import case_close, case_reopen
 from violeta.notifications.models import Notification, NotificationKind
 from violeta.protocols.models import ProtocolRun, ProtocolVersion
 from violeta.protocols.services import run_for, transition_take

@@ -18,13 +18,13 @@ from django.views.decorators.http import require_http_methods
 from violeta.cases.forms_closure import CaseCloseForm, CaseReopenForm
 from violeta.cases.models import Case, CaseStatus
 from violeta.cases.selectors import CaseReading, case_reading
-from violeta.cases.services import closure as closure_services
-from violeta.cases.services.closure import (
+from violeta.cases.selectors_closure import (
     close_allowed,
     closure_blockers,
     closure_terms,
     reopen_allowed,
 )
+from violeta.cases.services import closure as closure_services
 from violeta.cases.views.common import add_errors, visible_case
 
 
