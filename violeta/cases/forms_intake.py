@@ -355,6 +355,17 @@ class IntakeForm(forms.Form):
             "después lo leerá aquí, sin volver a preguntarle."
         ),
     )
+    interpreter_confirmed = forms.BooleanField(
+        label=_(
+            "Antes de tomar el relato hubo intérprete, traductora o los ajustes de accesibilidad "
+            "que necesita (o quien la atiende habla su lengua)"
+        ),
+        required=False,
+        help_text=_(
+            "Obligatorio si habla otra lengua, usa lengua de señas, tiene una discapacidad o "
+            "pidió intérprete (CNPP arts. 45, 109)."
+        ),
+    )
     consent_atencion = consent_choice(ConsentPurpose.ATENCION)
     consent_comite_oic = consent_choice(ConsentPurpose.COMITE_OIC)
     consent_estadistica = consent_choice(ConsentPurpose.ESTADISTICA)
@@ -412,3 +423,28 @@ class PartyAddForm(AccusedForm):
         ],
     )
     field_order = ["kind"]
+
+
+def interpreter_required(affected: AffectedForm) -> bool:
+    """She must be heard in her language and with the accommodation she needs from the first
+    contact (CNPP arts. 45, 109): the account is not taken until that is confirmed."""
+    data = affected.cleaned_data
+    return bool(
+        data.get("needs_interpreter")
+        or data.get("disabilities")
+        or (data.get("language") or Language.ESPANOL) != Language.ESPANOL
+    )
+
+
+def intake_cross_check(form: IntakeForm, affected: AffectedForm) -> bool:
+    """Checks that span the intake's forms; False (with the error on the form) if one fails."""
+    if interpreter_required(affected) and not form.cleaned_data.get("interpreter_confirmed"):
+        form.add_error(
+            "interpreter_confirmed",
+            _(
+                "Consigue intérprete o los ajustes que necesita antes de tomar su relato, y "
+                "confírmalo aquí."
+            ),
+        )
+        return False
+    return True

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from violeta.accounts.models import User
-from violeta.cases.models import Case, CaseAssignment, CaseParty, PartyKind
+from violeta.cases.guidelines import rule_get
+from violeta.cases.models import (
+    Case,
+    CaseAssignment,
+    CaseParty,
+    GuidelineCheck,
+    GuidelineStatus,
+    PartyKind,
+)
 from violeta.cases.selectors import comite_may_read
 from violeta.protocols import hooks
 from violeta.protocols.models import ProtocolRun
@@ -49,6 +58,22 @@ def _recipients(run: ProtocolRun, role: str) -> list[Any]:
     return list(User.objects.filter(role=role, is_active=True).exclude(pk__in=parties))
 
 
+def _guidelines_owed(run: ProtocolRun) -> list[str]:
+    """Blocking guidelines still pending on the case, each named with its legal basis."""
+    language = get_language()
+    owed = []
+    for code in GuidelineCheck.objects.filter(
+        case_id=run.subject_id, status=GuidelineStatus.PENDING
+    ).values_list("code", flat=True):
+        rule = rule_get(code)
+        if rule is not None and rule.blocks:
+            owed.append(
+                _("Lineamiento pendiente: %(label)s (%(basis)s)")
+                % {"label": rule.label.text(language), "basis": rule.basis}
+            )
+    return owed
+
+
 def _label(run: ProtocolRun) -> str:
     return _case(run).folio
 
@@ -66,3 +91,4 @@ def register() -> None:
         _accused_is_public_servant,
     )
     hooks.subject_register(SUBJECT, recipients=_recipients, label=_label)
+    hooks.guard_register(SUBJECT, _guidelines_owed)

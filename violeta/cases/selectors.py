@@ -7,9 +7,11 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from violeta.accounts import roles
+from violeta.cases.guidelines import rule_get
 from violeta.cases.models import (
     Case,
     CaseAssignment,
@@ -19,6 +21,8 @@ from violeta.cases.models import (
     ConsentOverride,
     ConsentPurpose,
     EmergencyAccess,
+    GuidelineCheck,
+    GuidelineStatus,
     MatchBasis,
     RepeatAccused,
 )
@@ -282,3 +286,26 @@ def consent_states(*, case: Case) -> list[ConsentState]:
                 )
             )
     return states
+
+
+@dataclasses.dataclass(frozen=True)
+class GuidelineItem:
+    check: GuidelineCheck
+    label: str
+    basis: str
+    blocks: bool
+
+
+def guideline_items(*, case: Case, language: str | None = None) -> list[GuidelineItem]:
+    """The guidelines that fired on the case, pending first, each with its legal basis."""
+    items = []
+    for check in GuidelineCheck.objects.filter(case=case).select_related("resolved_by", "data_key"):
+        rule = rule_get(check.code)
+        if rule is None:
+            continue
+        items.append(
+            GuidelineItem(
+                check, rule.label.text(language or get_language()), rule.basis, rule.blocks
+            )
+        )
+    return sorted(items, key=lambda item: item.check.status != GuidelineStatus.PENDING)

@@ -30,6 +30,11 @@ urlpatterns = [
         name="case_task_complete",
     ),
     path("<uuid:pk>/linea-de-tiempo/", views.timeline, name="timeline"),
+    path(
+        "<uuid:pk>/lineamientos/<slug:code>/",
+        views.guideline_resolve,
+        name="guideline_resolve",
+    ),
     path("<uuid:pk>/cerrar/", views.case_close, name="close"),
     path("<uuid:pk>/reabrir/", views.case_reopen, name="reopen"),
 ]

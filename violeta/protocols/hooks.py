@@ -3,7 +3,9 @@
 The host (the cases app) registers, at start-up:
 - facts: named yes/no questions about a run's subject ("is the account recorded?");
 - a recipient resolver: who, for a role, must hear about a run (e.g. the assigned workers);
-- a subject label: what a notice may name (a folio, never content).
+- a subject label: what a notice may name (a folio, never content);
+- guards: what the subject still owes before any step forward (e.g. a guideline for a group in
+  vulnerable conditions not yet resolved), as sentences.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class Fact:
 _facts: dict[str, Fact] = {}
 _recipients: dict[str, Callable[[ProtocolRun, str], Iterable[Any]]] = {}
 _labels: dict[str, Callable[[ProtocolRun], str]] = {}
+_guards: dict[str, Callable[[ProtocolRun], list[str]]] = {}
 
 
 def fact_register(code: str, label: str | Promise, check: Callable[[ProtocolRun], bool]) -> None:
@@ -45,6 +48,16 @@ def subject_register(
 ) -> None:
     _recipients[subject_type] = recipients
     _labels[subject_type] = label
+
+
+def guard_register(subject_type: str, guard: Callable[[ProtocolRun], list[str]]) -> None:
+    _guards[subject_type] = guard
+
+
+def guards_for(run: ProtocolRun) -> list[str]:
+    """What the run's subject still owes before it may move forward; empty when nothing."""
+    guard = _guards.get(run.subject_type)
+    return list(guard(run)) if guard is not None else []
 
 
 def recipients_for(run: ProtocolRun, role: str) -> list[Any]:

@@ -134,9 +134,13 @@ def steps_for(*, run: ProtocolRun, user: Any) -> list[Step]:
         ChecklistResolution.objects.filter(run=run, stage=run.stage).values_list("item", flat=True)
     )
     language = get_language()
+    # Owed by the subject before any step forward. A step that needs a written reason (a
+    # withdrawal, a decision not to act) is a decision about the request, not progress, and is
+    # never held back by them.
+    owed = hooks.guards_for(run)
     steps = []
     for transition in definition.outgoing(run.stage):
-        missing: list[str] = []
+        missing: list[str] = [] if transition.reason_required else list(owed)
         for code in transition.requires.facts:
             fact = hooks.fact_get(code)
             if fact is None or not fact.check(run):

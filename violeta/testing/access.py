@@ -224,6 +224,13 @@ ROUTES: tuple[Route, ...] = (
         data={"reason": "Motivo de la prueba de acceso, suficientemente largo."},
         kwargs=the_case,
     ),
+    # The test's case has no incidents or conditions, so no guideline is pending on it.
+    Route(
+        "cases:guideline_resolve",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN},
+        kwargs=lambda world: {"pk": world["case"].pk, "code": "deber_denunciar"},
+    ),
     # Only a person given the specific permission (none of the personas) may override.
     Route("cases:consent_override", NOT_FOUND, {ANONYMOUS: TO_LOGIN}, kwargs=the_case),
     Route(

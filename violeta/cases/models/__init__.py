@@ -32,6 +32,7 @@ from .consent import (
     ContactPreference,
 )
 from .context import MatchBasis, RepeatAccused
+from .guidelines import GuidelineCheck, GuidelineStatus
 from .incidents import Incident, PlaceKind
 
 __all__ = [
@@ -58,6 +59,8 @@ __all__ = [
     "EmergencyAccess",
     "FolioCounter",
     "GenderIdentity",
+    "GuidelineCheck",
+    "GuidelineStatus",
     "Hierarchy",
     "Incident",
     "Language",

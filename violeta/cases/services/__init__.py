@@ -28,6 +28,10 @@ from .context import (
     context_refresh,
     repeat_accused_detect,
 )
+from .guidelines import (
+    guideline_resolve,
+    guidelines_refresh,
+)
 from .intake import (
     IncidentFacts,
     PartyFacts,
@@ -72,6 +76,8 @@ __all__ = [
     "default_protocol",
     "emergency_access_grant",
     "folio_next",
+    "guideline_resolve",
+    "guidelines_refresh",
     "incident_add",
     "party_add",
     "repeat_accused_detect",

@@ -19,6 +19,7 @@ from violeta.cases.models import (
     PartyKind,
     RepeatAccused,
 )
+from violeta.cases.services.guidelines import guidelines_refresh
 from violeta.notifications.models import NotificationKind
 from violeta.notifications.services import notifications_send
 
@@ -41,6 +42,7 @@ def context_refresh(*, case: Case) -> Case:
         is_intimate_partner=case.is_intimate_partner,
         is_minor_victim=case.is_minor_victim,
     )
+    guidelines_refresh(case=case)
     return case
 
 

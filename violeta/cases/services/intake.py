@@ -36,6 +36,7 @@ from violeta.cases.models import (
 from violeta.cases.selectors import case_reading
 from violeta.cases.services.consent import consent_record, contact_preference_record
 from violeta.cases.services.context import context_refresh, repeat_accused_detect
+from violeta.cases.services.guidelines import guidelines_refresh
 from violeta.cases.services.team import assignment_add
 from violeta.catalogs.models import Dependencia, Institution, ViolenceModality, ViolenceType
 from violeta.catalogs.selectors import vulnerable_groups
@@ -272,4 +273,6 @@ def incident_add(*, actor: User, case: Case, facts: IncidentFacts) -> Incident:
     with transaction.atomic():
         incident = _incident_create(case=case, facts=facts, actor=actor)
         audit_record(action="create", target=incident, detail={"case": str(case.pk)})
+        # A new incident may reveal a probable crime: the duty to report.
+        guidelines_refresh(case=case)
     return incident

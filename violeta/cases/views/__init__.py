@@ -22,6 +22,7 @@ from .case import (
 )
 from .closure import case_close, case_reopen
 from .consent import consent_decide, consent_override, contact_preference
+from .guidelines import guideline_resolve
 from .inbox import case_list
 from .intake import case_register, incident_add, party_add
 
@@ -45,6 +46,7 @@ __all__ = [
     "consent_override",
     "contact_preference",
     "emergency_access",
+    "guideline_resolve",
     "incident_add",
     "party_add",
     "safety_plan_update",

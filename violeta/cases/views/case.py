@@ -31,6 +31,7 @@ from violeta.cases.views.attention import attention_section
 from violeta.cases.views.closure import closure_section
 from violeta.cases.views.common import acting_case, add_errors, visible_case
 from violeta.cases.views.consent import consent_section
+from violeta.cases.views.guidelines import guidelines_section
 from violeta.cases.views.intake import intake_section
 from violeta.protocols import services as protocol_services
 from violeta.protocols.models import RunTask
@@ -56,7 +57,13 @@ def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str,
         "takings": case.account_takings.count(),
         "protocol": protocol_panel(run=run_for(case), user=request.user, can_act=reading.act),
     }
-    for section in (intake_section, consent_section, attention_section, closure_section):
+    for section in (
+        intake_section,
+        guidelines_section,
+        consent_section,
+        attention_section,
+        closure_section,
+    ):
         context.update(section(request, case, reading))
     context.update(extra)
     return context

@@ -24,6 +24,7 @@ from violeta.cases.forms_intake import (
     IntakeForm,
     PartyAddForm,
     WitnessFormSet,
+    intake_cross_check,
 )
 from violeta.cases.models import Case, Channel, PartyKind
 from violeta.cases.selectors import cases_visible_to, derived_context, repeat_accused_links
@@ -56,7 +57,7 @@ def case_register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         valid = [f.is_valid() for f in (form, affected, accused, witnesses, incidents)]
-        if all(valid):
+        if all(valid) and intake_cross_check(form, affected):
             try:
                 case = services.case_register(
                     actor=request.user,  # type: ignore[arg-type]

@@ -60,6 +60,13 @@ def test_a_case_moves_through_the_municipal_protocol_from_registration_to_closur
     ).check()
     page.get_by_role("button", name="Registrar", exact=True).click()
     stage_is(page, "Solicitud de activación")
+    # Physical violence may be a crime: the duty to report comes first (LEDMVLV art. 12-i).
+    expect(page.locator(".steps")).to_contain_text("Lineamiento pendiente")
+    page.get_by_role("link", name=re.compile("^Resolver")).click()
+    page.get_by_label("Se cumplió").check()
+    page.get_by_label("Constancia o motivo").fill("Oficio 17/2026 a la Fiscalía, entregado hoy.")
+    page.get_by_role("button", name="Guardar").click()
+    expect(page.get_by_role("status").first).to_contain_text("Lineamiento resuelto.")
 
     step(page, "Registrar en el formato único")
     stage_is(page, "Registro en el formato único")
