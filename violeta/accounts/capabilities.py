@@ -47,6 +47,12 @@ CAPABILITIES: tuple[Capability, ...] = (
         "portal:principles",
     ),
     Capability(
+        _("¿Qué hago si…?"),
+        _("Guía con el Violentómetro y a dónde acudir; no guarda respuestas."),
+        roles.is_staff_member,
+        "guide:start",
+    ),
+    Capability(
         _("Capacitación"),
         _("Cursos sobre tipos de violencia y el protocolo de atención."),
         roles.can_take_training,

@@ -14,7 +14,8 @@ from violeta.accounts.selectors import second_factor_step
 # What a person who has given her password but not yet her second factor may still open: the
 # public pages (they are public anyway), the language selector, logging out, and the two pages
 # that let her give the second factor. Everything else, including pages added later, is closed.
-OPEN_NAMESPACES = frozenset({"portal"})
+# The public pages and the public guide are for everybody, second factor or not.
+OPEN_NAMESPACES = frozenset({"portal", "guide"})
 OPEN_VIEWS = frozenset(
     {
         "set_language",

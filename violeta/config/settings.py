@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "violeta.notifications",
     "violeta.protocols",
     "violeta.cases",
+    "violeta.detection",
     "violeta.portal",
     "django.contrib.admin",
     "django.contrib.auth",

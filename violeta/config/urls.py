@@ -12,6 +12,8 @@ urlpatterns = [
     path("personal/", include("violeta.accounts.urls")),
     path("casos/", include("violeta.cases.urls")),
     path("protocolos/", include("violeta.protocols.urls")),
+    path("que-hago/", include("violeta.detection.urls_public")),
+    path("deteccion/", include("violeta.detection.urls")),
     path("avisos/", include("violeta.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # One way in for everybody: the admin's own login page sends people to the staff login.

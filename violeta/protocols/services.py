@@ -266,6 +266,36 @@ def checklist_resolve(*, run: ProtocolRun, item: str, actor: Any) -> ChecklistRe
     return resolution
 
 
+def task_add(
+    *,
+    run: ProtocolRun,
+    code: str,
+    role: str,
+    label_es: str,
+    label_en: str = "",
+    due_at: datetime.datetime | None = None,
+) -> RunTask | None:
+    """Open a task on the run that no transition opened (e.g. a risk level's mandatory actions).
+
+    The run's row is locked so that two callers cannot both open it: while a task with the same
+    code is still open on the run, nothing is added and None is returned. The caller audits and
+    notifies, since it knows why the task exists.
+    """
+    with transaction.atomic():
+        ProtocolRun.objects.select_for_update().filter(pk=run.pk).first()
+        if RunTask.objects.filter(run=run, code=code, done_at__isnull=True).exists():
+            return None
+        return RunTask.objects.create(
+            run=run,
+            code=code,
+            role=role,
+            label_es=label_es,
+            label_en=label_en,
+            due_at=due_at,
+            created_at=timezone.now(),
+        )
+
+
 def task_complete(*, task: RunTask, actor: Any) -> RunTask:
     if getattr(actor, "role", None) != task.role:
         raise TransitionRefused(_("Esta tarea corresponde a otro rol."))

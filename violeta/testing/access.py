@@ -75,6 +75,15 @@ ROUTES: tuple[Route, ...] = (
     Route("portal:principles", OK),
     Route("portal:violence_catalogs", OK),
     Route("set_language", Answer(302), method="post", data={"language": "en", "next": "/"}),
+    # The public "¿Qué hago si…?" guide: everybody, logged in or not; nothing is stored.
+    Route("guide:start", OK),
+    Route("guide:result", Answer(302, "guide:start")),
+    Route(
+        "guide:result",
+        OK,
+        method="post",
+        data={"items": "celar", "in_danger": "no", "wants_help": "si"},
+    ),
     # Staff.
     Route("accounts:login", TO_HOME, {ANONYMOUS: OK}),
     Route("accounts:logout", METHOD_NOT_ALLOWED),
@@ -230,6 +239,29 @@ ROUTES: tuple[Route, ...] = (
         NOT_FOUND,
         {ANONYMOUS: TO_LOGIN},
         kwargs=lambda world: {"pk": world["case"].pk, "code": "deber_denunciar"},
+    ),
+    # Risk assessment: whoever acts on the case as atención or coordinación assesses; only
+    # those who read her account (the assigned atención) see the history. An unknown level is
+    # refused with the form again (400), so the POST writes nothing.
+    Route(
+        "detection:risk_assess",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN, "atencion": OK, "coordinacion": OK},
+        kwargs=the_case,
+    ),
+    Route(
+        "detection:risk_assess",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN, "atencion": Answer(400), "coordinacion": Answer(400)},
+        method="post",
+        data={"level": "no_existe"},
+        kwargs=the_case,
+    ),
+    Route(
+        "detection:risk_history",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN, "atencion": OK},
+        kwargs=the_case,
     ),
     # Only a person given the specific permission (none of the personas) may override.
     Route("cases:consent_override", NOT_FOUND, {ANONYMOUS: TO_LOGIN}, kwargs=the_case),

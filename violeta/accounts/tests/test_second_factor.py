@@ -73,6 +73,8 @@ OPEN_TO_UNVERIFIED = {
     "portal:directory",
     "portal:principles",
     "portal:violence_catalogs",
+    "guide:start",
+    "guide:result",
     "set_language",
     "accounts:logout",
     "accounts:second_factor_enrol",

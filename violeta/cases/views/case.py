@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -38,6 +39,17 @@ from violeta.protocols.models import RunTask
 from violeta.protocols.selectors import protocol_panel
 from violeta.protocols.services import run_for
 
+# Sections other apps add to the case page (e.g. detection's risk summary), registered in their
+# AppConfig.ready so that `cases` never imports them: (context builder, template name).
+_extra_sections: list[tuple[Callable[[HttpRequest, Case, Any], dict[str, Any]], str]] = []
+
+
+def detail_section_register(
+    build: Callable[[HttpRequest, Case, Any], dict[str, Any]], template: str
+) -> None:
+    if (build, template) not in _extra_sections:
+        _extra_sections.append((build, template))
+
 
 def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
     reading = case_reading(user=request.user, case=case)
@@ -65,6 +77,11 @@ def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str,
         closure_section,
     ):
         context.update(section(request, case, reading))
+    templates = []
+    for build, template in _extra_sections:
+        context.update(build(request, case, reading))
+        templates.append(template)
+    context["extra_section_templates"] = templates
     context.update(extra)
     return context
 

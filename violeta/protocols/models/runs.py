@@ -98,6 +98,11 @@ class RunTask(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    @property
+    def is_overdue(self) -> bool:
+        """Past due and not done (flagged at once, before the scheduled sweep marks it)."""
+        return self.done_at is None and self.due_at is not None and self.due_at <= timezone.now()
+
 
 class ChecklistResolution(models.Model):
     run = models.ForeignKey(ProtocolRun, on_delete=models.CASCADE, related_name="checklist")

@@ -1,0 +1,1 @@
+"""The public "¿Qué hago si…?" guide: the Violentómetro, a screening and next steps."""
