@@ -174,7 +174,7 @@ def _parties(
         if reading.account and party.display_name:
             summary = _("Persona agregada al caso: %(kind)s, %(name)s.") % {
                 "kind": kind,
-                "name": party.display_name,
+                "name": party.name_to_show,
             }
         else:
             summary = _("Persona agregada al caso: %(kind)s.") % {"kind": kind}

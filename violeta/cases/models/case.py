@@ -283,6 +283,11 @@ class CaseParty(EncryptedModel):
         return self.age_range
 
     @property
+    def name_to_show(self) -> str:
+        """The name she uses, wherever a name is shown (guideline for LGBTI+ people)."""
+        return self.used_name or self.display_name
+
+    @property
     def disability_labels(self) -> list[str]:
         return [
             str(Disability(code).label) for code in self.disabilities if code in Disability.values

@@ -298,3 +298,20 @@ class TestPages:
         assert "Relato en su lengua." in response.content.decode()
         data["interpreter_confirmed"] = "on"
         assert client.post(reverse("cases:register"), data).status_code == 302
+
+
+def test_the_name_she_uses_is_the_one_shown_on_the_case_and_the_timeline(
+    client, catalogs, atencion
+):
+    case = register(
+        atencion,
+        affected=PartyFacts(
+            display_name="Nombre Registrado", used_name="Valeria", gender_identity="mujer_trans"
+        ),
+    )
+    force_login_verified(client, atencion)
+    detail = client.get(reverse("cases:detail", kwargs={"pk": case.pk})).content.decode()
+    assert "Persona afectada: Valeria" in detail
+    timeline = client.get(reverse("cases:timeline", kwargs={"pk": case.pk})).content.decode()
+    assert "Persona afectada, Valeria" in timeline
+    assert "Nombre Registrado" not in timeline
