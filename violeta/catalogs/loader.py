@@ -1,4 +1,8 @@
-"""Reads catalog files into validated, database-ready rows, or says exactly what is wrong."""
+"""Reads catalog files into validated, database-ready rows, or says exactly what is wrong.
+
+A row carries every value the file gives; which of them an existing database row still takes
+is ``services.catalogs_load``'s decision (an institution's contact data, once administración
+has confirmed it in the admin, is no longer the file's to change)."""
 
 from __future__ import annotations
 

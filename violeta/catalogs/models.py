@@ -5,7 +5,9 @@ a row instead of rewriting history."""
 from __future__ import annotations
 
 import datetime
+from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -126,7 +128,23 @@ class InstitutionLevel(models.TextChoices):
 
 
 class Institution(CatalogEntry):
-    """An institution cases are channelled to: the public directory."""
+    """An institution cases are channelled to: the public directory.
+
+    The contact data (``CONTACT_FIELDS``) is kept current by administración in the admin. The
+    catalog file only seeds it: ``catalogs_load`` writes it when it creates the row and then
+    only while nobody has confirmed it (``reviewed_at`` is empty); after that the admin's data
+    stands. Everything else (names, descriptions, services, sources) follows the file.
+    """
+
+    CONTACT_FIELDS: ClassVar[tuple[str, ...]] = (
+        "phone",
+        "address",
+        "hours_es",
+        "hours_en",
+        "url",
+        "email",
+        "liaison",
+    )
 
     short_name = models.CharField(_("nombre corto"), max_length=80)
     level = models.CharField(
@@ -138,7 +156,31 @@ class Institution(CatalogEntry):
     hours_es = models.CharField(_("horario"), max_length=200, blank=True)
     hours_en = models.CharField(_("horario en inglés"), max_length=200, blank=True)
     url = models.URLField(_("sitio"), blank=True)
+    email = models.EmailField(_("correo"), blank=True)
+    liaison = models.CharField(
+        _("persona de enlace"),
+        max_length=200,
+        blank=True,
+        help_text=_("Nombre y cargo de quien recibe las canalizaciones en la institución."),
+    )
     emergency = models.BooleanField(_("emergencias"), default=False)
+    reviewed_at = models.DateTimeField(
+        _("datos confirmados el"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Se registra al guardar en la administración. Desde entonces, cargar los "
+            "catálogos ya no cambia los datos de contacto."
+        ),
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmados por"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta(CatalogEntry.Meta):
         verbose_name = _("institución")

@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from violeta.catalogs.vocabulary import Handle
 
@@ -65,7 +74,21 @@ class InstitutionEntry(EntryBase):
     address: str = ""
     hours: Localized | None = None
     url: str = ""
+    email: str = ""
+    # Name and position of whoever receives referrals at the institution.
+    liaison: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
     emergency: bool = False
+
+    @field_validator("email")
+    @classmethod
+    def _email_is_an_address(cls, value: str) -> str:
+        # Checked here, not only by the model, so a typo stops the whole load before any write.
+        if value:
+            try:
+                validate_email(value)
+            except DjangoValidationError as exc:
+                raise ValueError("not a valid e-mail address") from exc
+        return value
 
 
 class VulnerableGroupEntry(EntryBase):

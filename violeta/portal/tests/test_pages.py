@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from babel.messages.pofile import read_po
 from django.conf import settings
@@ -75,6 +77,43 @@ def test_pages_load_no_third_party_assets(client, catalogs):
     assert '<script src="/static/' in body
     for marker in ("cdn", "googleapis", "unpkg", "jsdelivr", "http://"):
         assert marker not in body.lower().replace(settings.QUICK_EXIT_URL.lower(), "")
+
+
+def test_directory_shows_the_email_as_a_mail_link(client, catalogs):
+    Institution.objects.filter(code="cejum").update(email="canalizaciones@example.org")
+    body = client.get(reverse("portal:directory")).content.decode()
+    assert '<a href="mailto:canalizaciones@example.org">canalizaciones@example.org</a>' in body
+
+
+def test_directory_says_which_contact_data_is_confirmed_and_since_when(client, catalogs):
+    Institution.objects.filter(code="cejum").update(
+        reviewed_at=datetime.datetime(2026, 3, 5, 12, 0, tzinfo=datetime.UTC)
+    )
+    body = client.get(reverse("portal:directory")).content.decode()
+    cejum = body.split('id="inst-cejum"', 1)[1].split("</li>", 1)[0]
+    fem = body.split('id="inst-fem"', 1)[1].split("</li>", 1)[0]
+    # Django's Spanish catalogue capitalises month names; either spelling reads correctly.
+    assert "datos confirmados el 5 de marzo de 2026" in cejum.lower()
+    assert "por confirmar" not in cejum
+    assert "Datos de contacto por confirmar con la institución" in fem
+
+
+def test_directory_links_the_site_and_keeps_heading_levels(client, catalogs):
+    Institution.objects.filter(code="cejum").update(url="https://cejum.example.org/")
+    directory = client.get(reverse("portal:directory")).content.decode()
+    cejum = directory.split('id="inst-cejum"', 1)[1].split("</li>", 1)[0]
+    assert 'href="https://cejum.example.org/" rel="noopener noreferrer"' in cejum
+    # Under the page's h1 each institution is an h2; on the home page, under its h2, an h3.
+    assert cejum.lstrip(">\n ").startswith("<h2>")
+    home = client.get(reverse("portal:home")).content.decode()
+    assert home.split('id="inst-cejum"', 1)[1].lstrip(">\n ").startswith("<h3>")
+
+
+def test_directory_lists_what_each_institution_attends(client, catalogs):
+    body = client.get(reverse("portal:directory")).content.decode()
+    cejum = body.split('id="inst-cejum"', 1)[1].split("</li>", 1)[0]
+    assert "Asesoría jurídica" in cejum
+    assert "Refugio" in cejum
 
 
 def test_violence_catalogs_page_shows_both_laws(client, catalogs):
