@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from violeta.cases.models import ConsentPurpose, ContactMethod
+from violeta.cases.models import ConsentPurpose, ContactMethod, SharedItem
 from violeta.catalogs.models import Institution
 from violeta.catalogs.selectors import institutions
 
@@ -18,6 +18,16 @@ class _PurposeForm(forms.Form):
         label=_("Institución (sólo para canalizar)"),
         queryset=Institution.objects.none(),
         required=False,
+    )
+    scope = forms.MultipleChoiceField(
+        label=_("Qué se comparte con esa institución (sólo para canalizar)"),
+        choices=SharedItem.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "El oficio lleva siempre el folio, el servicio que se pide y el motivo; de su caso, "
+            "sólo lo que aquí se marque."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -33,6 +43,8 @@ class _PurposeForm(forms.Form):
             self.add_error("institution", _("Elige la institución a la que se refiere."))
         if not referral and data.get("institution"):
             self.add_error("institution", _("La institución sólo aplica al canalizar."))
+        if not referral and data.get("scope"):
+            self.add_error("scope", _("Lo que se comparte se elige sólo al canalizar."))
         return data
 
 

@@ -25,6 +25,7 @@ from violeta.cases.models import (
     GuidelineStatus,
     MatchBasis,
     RepeatAccused,
+    SharedItem,
 )
 from violeta.catalogs.models import Institution
 
@@ -129,6 +130,22 @@ def consent_in_force(
         .first()
     )
     return bool(decision)
+
+
+def consent_scope(*, case: Case, institution: Institution) -> list[str] | None:
+    """What she agreed to share with ``institution`` when referred (``SharedItem`` codes, in
+    the vocabulary's order), or None when her consent to that referral is not in force."""
+    decision = (
+        ConsentDecision.objects.filter(
+            case=case, purpose=ConsentPurpose.CANALIZACION, institution=institution
+        )
+        .order_by("-decided_at", "-id")
+        .values_list("granted", "scope")
+        .first()
+    )
+    if decision is None or not decision[0]:
+        return None
+    return list(decision[1])
 
 
 def comite_may_read(*, case: Case) -> bool:
@@ -258,6 +275,11 @@ class ConsentState:
     granted: bool | None
     decided_at: Any
     recorded_by: Any
+    scope: tuple[str, ...] = ()
+
+    @property
+    def scope_labels(self) -> list[str]:
+        return [str(SharedItem(code).label) for code in self.scope if code in SharedItem.values]
 
 
 def consent_states(*, case: Case) -> list[ConsentState]:
@@ -283,6 +305,7 @@ def consent_states(*, case: Case) -> list[ConsentState]:
                     decision.granted,
                     decision.decided_at,
                     decision.recorded_by,
+                    tuple(decision.scope),
                 )
             )
     return states

@@ -30,6 +30,7 @@ from .consent import (
     ConsentPurpose,
     ContactMethod,
     ContactPreference,
+    SharedItem,
 )
 from .context import MatchBasis, RepeatAccused
 from .guidelines import GuidelineCheck, GuidelineStatus
@@ -72,6 +73,7 @@ __all__ = [
     "SafetyPlan",
     "Service",
     "SessionMode",
+    "SharedItem",
     "StatusChange",
     "TakingReason",
 ]

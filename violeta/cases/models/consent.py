@@ -22,6 +22,19 @@ class ConsentPurpose(models.TextChoices):
     ESTADISTICA = "estadistica", _("Contar su caso, sin datos personales, en la estadística")
 
 
+class SharedItem(models.TextChoices):
+    """What she may agree to share with one institution when she is referred. An oficio de
+    canalización prints the folio, the service requested and the reason for the referral, and
+    of her case only the items she agreed to."""
+
+    IDENTIDAD = "identidad", _("Sus datos de identificación (nombre, edad, lengua, discapacidad)")
+    CONTACTO = "contacto", _("Cómo contactarla (teléfono, correo y horarios seguros)")
+    HECHOS = "hechos", _("Los hechos clasificados (fechas, tipos y modalidades de violencia)")
+    PERSONA_SENALADA = "persona_senalada", _("Los datos de la persona señalada")
+    RELATO = "relato", _("Su relato tal como quedó registrado")
+    RIESGO = "riesgo", _("El nivel de riesgo valorado")
+
+
 class ConsentDecision(models.Model):
     """She said yes or no to one purpose (for a referral: to one institution). Never edited:
     a withdrawal is a newer decision, effective at once."""
@@ -37,6 +50,8 @@ class ConsentDecision(models.Model):
         related_name="+",
     )
     granted = models.BooleanField(_("otorgado"))
+    # For a referral: the SharedItem codes she agreed to share with that institution.
+    scope = models.JSONField(_("qué acepta compartir"), default=list, blank=True)
     decided_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -70,6 +85,8 @@ class ConsentOverride(EncryptedModel):
         "catalogs.Institution", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reason = EncryptedTextField(_("motivo y fundamento"))
+    # For a referral: the SharedItem codes the law requires to be shared.
+    scope = models.JSONField(_("qué se comparte"), default=list, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -8,6 +8,8 @@ duty to report a crime against a child), and that is audited and announced to co
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -22,6 +24,7 @@ from violeta.cases.models import (
     ConsentPurpose,
     ContactMethod,
     ContactPreference,
+    SharedItem,
 )
 from violeta.cases.selectors import case_reading, consent_in_force
 from violeta.catalogs.models import Institution
@@ -42,6 +45,22 @@ def _check_target(purpose: ConsentPurpose, institution: Institution | None) -> N
         )
 
 
+def _clean_scope(purpose: ConsentPurpose, scope: Iterable[str]) -> list[str]:
+    items = list(dict.fromkeys(scope))
+    if items and purpose != ConsentPurpose.CANALIZACION:
+        raise ValidationError(
+            _("Lo que se comparte se elige sólo al canalizar a una institución."), code="scope"
+        )
+    unknown = [item for item in items if item not in SharedItem.values]
+    if unknown:
+        raise ValidationError(
+            _("No se reconoce qué se comparte: %(items)s.") % {"items": ", ".join(unknown)},
+            code="scope",
+        )
+    # Stored in the vocabulary's order, so two decisions with the same items compare equal.
+    return [item for item in SharedItem.values if item in items]
+
+
 def consent_record(
     *,
     actor: User,
@@ -49,17 +68,24 @@ def consent_record(
     purpose: ConsentPurpose,
     granted: bool,
     institution: Institution | None = None,
+    scope: Iterable[str] = (),
 ) -> ConsentDecision:
-    """Record her decision. A "no" after a "yes" is a withdrawal: effective from now on."""
+    """Record her decision. A "no" after a "yes" is a withdrawal: effective from now on.
+
+    For a referral, ``scope`` lists what she agrees to share with that institution
+    (``SharedItem`` codes); a "no" shares nothing, so its scope is always empty.
+    """
     if not case_reading(user=actor, case=case).act:
         raise PermissionDenied
     _check_target(purpose, institution)
+    items = _clean_scope(purpose, scope) if granted else []
     with transaction.atomic():
         decision = ConsentDecision.objects.create(
             case=case,
             purpose=purpose,
             institution=institution,
             granted=granted,
+            scope=items,
             recorded_by=actor,
         )
         audit_record(
@@ -69,6 +95,7 @@ def consent_record(
                 "purpose": str(purpose),
                 "institution": institution.code if institution else None,
                 "granted": granted,
+                "scope": items,
             },
         )
     return decision
@@ -81,13 +108,16 @@ def consent_override(
     purpose: ConsentPurpose,
     reason: str,
     institution: Institution | None = None,
+    scope: Iterable[str] = (),
 ) -> ConsentOverride:
-    """Share once without her consent because the law requires it."""
+    """Share once without her consent because the law requires it. For a referral, ``scope``
+    is what the law requires to be shared with that institution."""
     if not (
         roles.can_override_consent(actor) and case_reading(user=actor, case=case).act
     ) or not roles.handles_cases(actor):
         raise PermissionDenied
     _check_target(purpose, institution)
+    items = _clean_scope(purpose, scope)
     reason = reason.strip()
     if len(reason) < MIN_OVERRIDE_REASON:
         raise ValidationError(
@@ -97,7 +127,12 @@ def consent_override(
         )
     with transaction.atomic():
         override = ConsentOverride.objects.create(
-            case=case, purpose=purpose, institution=institution, reason=reason, actor=actor
+            case=case,
+            purpose=purpose,
+            institution=institution,
+            reason=reason,
+            scope=items,
+            actor=actor,
         )
         audit_record(
             action="consent_override",
@@ -105,6 +140,7 @@ def consent_override(
             detail={
                 "purpose": str(purpose),
                 "institution": institution.code if institution else None,
+                "scope": items,
             },
         )
         recipients = list(

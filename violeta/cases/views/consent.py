@@ -49,6 +49,7 @@ def consent_decide(request: HttpRequest, pk: Any) -> HttpResponse:
                 purpose=ConsentPurpose(form.cleaned_data["purpose"]),
                 institution=form.cleaned_data["institution"],
                 granted=form.cleaned_data["granted"] == "si",
+                scope=form.cleaned_data["scope"],
             )
         except PermissionDenied:
             raise Http404 from None
@@ -88,6 +89,7 @@ def consent_override(request: HttpRequest, pk: Any) -> HttpResponse:
                     purpose=ConsentPurpose(form.cleaned_data["purpose"]),
                     institution=form.cleaned_data["institution"],
                     reason=form.cleaned_data["reason"],
+                    scope=form.cleaned_data["scope"],
                 )
             except PermissionDenied:
                 raise Http404 from None
