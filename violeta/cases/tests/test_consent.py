@@ -248,3 +248,75 @@ class TestPages:
             follow=True,
         )
         assert "Martes de 9 a 11" in response.content.decode()
+
+
+def test_a_referral_consent_records_what_she_agrees_to_share(case, atencion):
+    from violeta.cases.models import SharedItem
+    from violeta.cases.selectors import consent_scope
+
+    cejum = Institution.objects.get(code="cejum")
+    services.consent_record(
+        actor=atencion,
+        case=case,
+        purpose=ConsentPurpose.CANALIZACION,
+        institution=cejum,
+        granted=True,
+        scope=[SharedItem.RELATO, SharedItem.IDENTIDAD, SharedItem.RELATO],
+    )
+    # Once each, in the vocabulary's order.
+    assert consent_scope(case=case, institution=cejum) == ["identidad", "relato"]
+    assert AuditEntry.objects.filter(action="consent").latest("id").detail["scope"] == [
+        "identidad",
+        "relato",
+    ]
+    # A "no" shares nothing, whatever was ticked.
+    services.consent_record(
+        actor=atencion,
+        case=case,
+        purpose=ConsentPurpose.CANALIZACION,
+        institution=cejum,
+        granted=False,
+        scope=[SharedItem.RELATO],
+    )
+    assert consent_scope(case=case, institution=cejum) is None
+    assert case.consent_decisions.latest("decided_at").scope == []
+
+
+@pytest.mark.parametrize(
+    ("purpose", "scope", "problem"),
+    [
+        (ConsentPurpose.COMITE_OIC, ["relato"], "sólo al canalizar"),
+        (ConsentPurpose.CANALIZACION, ["cuenta_bancaria"], "cuenta_bancaria"),
+    ],
+)
+def test_a_scope_outside_a_referral_or_the_vocabulary_is_refused(
+    case, atencion, purpose, scope, problem
+):
+    institution = (
+        Institution.objects.get(code="cejum") if purpose == ConsentPurpose.CANALIZACION else None
+    )
+    with pytest.raises(ValidationError, match=problem):
+        services.consent_record(
+            actor=atencion,
+            case=case,
+            purpose=purpose,
+            institution=institution,
+            granted=True,
+            scope=scope,
+        )
+
+
+def test_the_case_page_form_records_a_referral_scope(case, atencion, client):
+    force_login_verified(client, atencion)
+    cejum = Institution.objects.get(code="cejum")
+    client.post(
+        reverse("cases:consent", args=[case.pk]),
+        {
+            "consentimiento-purpose": "canalizacion",
+            "consentimiento-institution": cejum.pk,
+            "consentimiento-granted": "si",
+            "consentimiento-scope": ["hechos"],
+        },
+    )
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Los hechos clasificados" in page
