@@ -49,6 +49,8 @@ class AuditAction(models.TextChoices):
     CONSENT_OVERRIDE = "consent_override", _("envío sin consentimiento por obligación legal")
     CLOSE = "close", _("cierre de caso")
     REOPEN = "reopen", _("reapertura de caso")
+    REFERRAL = "referral", _("canalización")
+    DOCUMENT = "document", _("generación de documento")
 
 
 def audit_action_choices() -> Sequence[tuple[str, str | Promise]]:

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "violeta.protocols",
     "violeta.cases",
     "violeta.detection",
+    "violeta.referrals",
     "violeta.portal",
     "django.contrib.admin",
     "django.contrib.auth",

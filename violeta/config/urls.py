@@ -14,6 +14,7 @@ urlpatterns = [
     path("protocolos/", include("violeta.protocols.urls")),
     path("que-hago/", include("violeta.detection.urls_public")),
     path("deteccion/", include("violeta.detection.urls")),
+    path("canalizacion/", include("violeta.referrals.urls")),
     path("avisos/", include("violeta.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # One way in for everybody: the admin's own login page sends people to the staff login.

@@ -306,6 +306,15 @@ def task_complete(*, task: RunTask, actor: Any) -> RunTask:
     return task
 
 
+def task_settle(*, run: ProtocolRun, code: str) -> int:
+    """Mark the open tasks with ``code`` done because what they asked for happened (e.g. the
+    institution confirmed it received a referral). The caller's own change is the proof, so no
+    role is checked; the caller audits it. Returns how many tasks were closed."""
+    return RunTask.objects.filter(run=run, code=code, done_at__isnull=True).update(
+        done_at=timezone.now()
+    )
+
+
 @dataclasses.dataclass
 class DeadlineReport:
     deadlines_flagged: int = 0

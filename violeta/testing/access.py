@@ -68,6 +68,14 @@ def the_case(world: dict[str, Any]) -> dict[str, Any]:
     return {"pk": world["case"].pk}
 
 
+def the_referral(world: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": world["referral"].pk}
+
+
+REFERRERS_OK = {ANONYMOUS: TO_LOGIN, "atencion": OK, "coordinacion": OK}
+REFERRERS_400 = {ANONYMOUS: TO_LOGIN, "atencion": Answer(400), "coordinacion": Answer(400)}
+
+
 ROUTES: tuple[Route, ...] = (
     # Public pages: everybody, logged in or not.
     Route("portal:home", OK),
@@ -263,6 +271,26 @@ ROUTES: tuple[Route, ...] = (
         {ANONYMOUS: TO_LOGIN, "atencion": OK},
         kwargs=the_case,
     ),
+    # Referrals: atención and coordinación responsible for the case. Empty POSTs are refused
+    # with the form again (400) and write nothing.
+    Route("referrals:case", NOT_FOUND, REFERRERS_OK, kwargs=the_case),
+    Route("referrals:propose", NOT_FOUND, REFERRERS_OK, kwargs=the_case),
+    Route("referrals:wishes", NOT_FOUND, REFERRERS_400, method="post", kwargs=the_case),
+    Route("referrals:detail", NOT_FOUND, REFERRERS_OK, kwargs=the_referral),
+    Route("referrals:consent", NOT_FOUND, REFERRERS_400, method="post", kwargs=the_referral),
+    Route("referrals:move", NOT_FOUND, REFERRERS_400, method="post", kwargs=the_referral),
+    # Only a person given the specific permission (none of the personas) may override.
+    Route("referrals:override", NOT_FOUND, {ANONYMOUS: TO_LOGIN}, kwargs=the_referral),
+    # The oficio may carry her account: only the assigned atención, who reads it, issues one;
+    # without her consent she is sent back to the referral with a message.
+    Route(
+        "referrals:oficio",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN, "atencion": Answer(302)},
+        method="post",
+        kwargs=the_referral,
+    ),
+    Route("referrals:figures", NOT_FOUND, {ANONYMOUS: TO_LOGIN, "coordinacion": OK}),
     # Only a person given the specific permission (none of the personas) may override.
     Route("cases:consent_override", NOT_FOUND, {ANONYMOUS: TO_LOGIN}, kwargs=the_case),
     Route(

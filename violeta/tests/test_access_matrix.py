@@ -128,9 +128,11 @@ def world(
 
     protocol_versions_load()
     NonWorkingDay.objects.create(date=datetime.date(2026, 12, 24), description="Nochebuena")
+    case = _assigned_case(enlace, coordinacion, atencion)
     objects: dict[str, Any] = {
         "people": people,
-        "case": _assigned_case(enlace, coordinacion, atencion),
+        "case": case,
+        "referral": _proposed_referral(case, atencion),
         "protocol_version": ProtocolVersion.objects.get(code="chihuahua-municipal").version,
     }
     for model in admin.site._registry:
@@ -146,6 +148,19 @@ def _assigned_case(enlace: Any, coordinacion: Any, atencion: Any) -> Any:
     case = make_case(registered_by=enlace, protocol="chihuahua-municipal")
     assign_to_affected(case, by=coordinacion, worker=atencion)
     return case
+
+
+def _proposed_referral(case: Any, atencion: Any) -> Any:
+    from violeta.catalogs.models import Institution
+    from violeta.referrals.services import referral_propose
+
+    return referral_propose(
+        actor=atencion,
+        case=case,
+        institution=Institution.objects.get(code="cejum"),
+        service="asesoria_juridica",
+        reason="Asesoría legal para conocer sus opciones.",
+    )
 
 
 def client_for(persona: str, world: dict[str, Any]) -> Client:
