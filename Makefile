@@ -41,6 +41,7 @@ run: $(STAMP) $(SECRET_FILE) $(KEYRING_FILE) translations ## Set up everything (
 	$(PY) manage.py load_non_working_days
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py seed_demo_cases
+	DEBUG=1 $(PY) manage.py seed_demo_referrals
 	@echo "Violeta: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -94,6 +94,15 @@ CAPABILITIES: tuple[Capability, ...] = (
         "cases:list",
     ),
     Capability(
+        _("Indicadores de canalización"),
+        _(
+            "Por institución: cuántas canalizaciones se atendieron, en cuántos días y cuáles "
+            "siguen sin respuesta."
+        ),
+        roles.is_coordinacion,
+        "referrals:figures",
+    ),
+    Capability(
         _("Estadística"),
         _("Indicadores agregados que nunca exponen a una persona."),
         roles.can_see_statistics,

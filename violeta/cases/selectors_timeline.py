@@ -53,6 +53,18 @@ class TimelineEntry:
     code: str = ""  # a stable code for the kind (styling, tests)
 
 
+# Sources other apps add (e.g. referrals): each takes (user, case, reading) and returns the
+# entries that viewer may see, with one query whatever their number.
+ExternalSource = Callable[[Any, Case, CaseReading], list[TimelineEntry]]
+_external_sources: list[ExternalSource] = []
+
+
+def timeline_source_register(source: ExternalSource) -> None:
+    """Add a source of timeline entries from an app that ``cases`` does not import."""
+    if source not in _external_sources:
+        _external_sources.append(source)
+
+
 def _name(user: Any) -> str:
     return user.full_name if user is not None else ""
 
@@ -83,6 +95,8 @@ def timeline_for(*, user: Any, case: Case) -> list[TimelineEntry]:
     ]
     for source in sources:
         entries.extend(source(case, reading, access, detail))
+    for external in _external_sources:
+        entries.extend(external(user, case, reading))
     # Stable: entries at the same moment keep the order of the sources (registration first).
     entries.sort(key=lambda entry: entry.at)
     return entries

@@ -7,7 +7,9 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Canalización")
 
     def ready(self) -> None:
+        from violeta.cases.selectors_timeline import timeline_source_register
         from violeta.cases.views.case import detail_section_register
-        from violeta.referrals.views import referrals_section
+        from violeta.referrals.views import referral_timeline, referrals_section
 
         detail_section_register(referrals_section, "referrals/_section.html")
+        timeline_source_register(referral_timeline)

@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, model_validator
 
 from violeta.cases.guidelines import case_facts as guideline_facts
+from violeta.cases.guidelines import rule_get as guideline_rule_get
 from violeta.cases.models import Case, PartyKind
 from violeta.catalogs.vocabulary import Handle
 from violeta.detection.models import RiskAssessment
@@ -89,6 +90,9 @@ class Rule(_Strict):
     urgent: bool = False
     reason: Label
     basis: Text
+    # The guideline checklist item (cases/data/guidelines.yaml) that sending this referral
+    # fulfils, so nobody has to mark it done by hand.
+    guideline: Code | None = None
 
     @model_validator(mode="after")
     def _valid(self) -> Rule:
@@ -99,6 +103,8 @@ class Rule(_Strict):
         _check_facts(self.unless, "unless")
         if self.service not in Handle.values:
             raise ValueError(f"service: {self.service} is not a service of the directory")
+        if self.guideline is not None and guideline_rule_get(self.guideline) is None:
+            raise ValueError(f"guideline: {self.guideline} is not a guideline rule")
         return self
 
     def holds(self, facts: set[str]) -> bool:

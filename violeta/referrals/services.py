@@ -15,16 +15,23 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from violeta.accounts import roles
 from violeta.accounts.models import User
 from violeta.audit.models import AuditAction
 from violeta.audit.services import audit_record
-from violeta.cases.models import Case, ConsentOverride, ConsentPurpose
+from violeta.cases.models import (
+    Case,
+    ConsentOverride,
+    ConsentPurpose,
+    GuidelineCheck,
+    GuidelineStatus,
+)
 from violeta.cases.selectors import case_reading, consent_scope
 from violeta.cases.services.consent import consent_override, consent_require
+from violeta.cases.services.guidelines import guideline_resolve
 from violeta.catalogs.models import Institution
 from violeta.catalogs.vocabulary import Handle
 from violeta.protocols.calendar import due_at
@@ -317,6 +324,8 @@ def referral_move(
             note=note,
         )
         _follow_up(referral=referral, to=to, now=now)
+        if to == ReferralStatus.ENVIADA:
+            _guideline_fulfil(actor=actor, referral=referral, now=now)
         audit_record(
             action=AuditAction.REFERRAL,
             target=referral,
@@ -328,6 +337,31 @@ def referral_move(
             },
         )
     return referral
+
+
+def _guideline_fulfil(*, actor: User, referral: Referral, now: datetime.datetime) -> None:
+    """Sending a referral its rule ties to a guideline (e.g. the Procuraduría for a girl)
+    marks that checklist item done, if it is pending."""
+    rule = rules.rule_get(referral.rule_code) if referral.rule_code else None
+    if rule is None or rule.guideline is None:
+        return
+    if not GuidelineCheck.objects.filter(
+        case=referral.case, code=rule.guideline, status=GuidelineStatus.PENDING
+    ).exists():
+        return
+    # A record of the institution: written in Spanish whatever the worker's language.
+    with translation.override("es"):
+        note = _("Canalización enviada a %(institution)s el %(date)s.") % {
+            "institution": referral.institution.name_es,
+            "date": timezone.localtime(now).strftime("%d/%m/%Y %H:%M"),
+        }
+    guideline_resolve(
+        actor=actor,
+        case=referral.case,
+        code=rule.guideline,
+        status=GuidelineStatus.DONE,
+        note=note,
+    )
 
 
 def _follow_up(*, referral: Referral, to: ReferralStatus, now: datetime.datetime) -> None:

@@ -15,12 +15,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from violeta.accounts import roles
 from violeta.cases.models import Case, ConsentPurpose, SharedItem
 from violeta.cases.selectors import CaseReading, consent_scope, consent_states
+from violeta.cases.selectors_timeline import TimelineEntry
 from violeta.cases.services.consent import ConsentMissing, consent_record
 from violeta.cases.views.common import add_errors, visible_case
 from violeta.documents.pdf import pdf_response
@@ -33,7 +35,7 @@ from violeta.referrals.forms import (
     ReferralOverrideForm,
     WishesForm,
 )
-from violeta.referrals.models import Referral, ReferralStatus, Residence, Wish
+from violeta.referrals.models import Referral, ReferralEvent, ReferralStatus, Residence, Wish
 
 
 def _readable_case(request: HttpRequest, pk: Any) -> Case:
@@ -83,6 +85,32 @@ def referrals_section(request: HttpRequest, case: Case, reading: CaseReading) ->
             may_refer=services.may_refer(user=request.user, case=case),
         )
     }
+
+
+def referral_timeline(user: Any, case: Case, reading: CaseReading) -> list[TimelineEntry]:
+    """The case timeline's entries for its referrals: each change of status, never the reason
+    or the notes."""
+    if not selectors.may_read_referrals(user=user, case=case):
+        return []
+    events = ReferralEvent.objects.filter(referral__case=case).select_related(
+        "referral__institution", "actor"
+    )
+    return [
+        TimelineEntry(
+            at=event.at,
+            kind=_("Canalización"),
+            actor=event.actor.full_name,
+            summary=_("%(institution)s: %(status)s")
+            % {
+                "institution": event.referral.institution.short_name
+                or event.referral.institution.name,
+                "status": event.get_to_status_display(),
+            },
+            url=reverse("referrals:detail", args=[event.referral_id]),
+            code="referral",
+        )
+        for event in events
+    ]
 
 
 def _case_page(

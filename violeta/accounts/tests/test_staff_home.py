@@ -17,7 +17,12 @@ EXPECTED_TITLES = {
     },
     Role.ATENCION: {"Registrar un caso", "Casos asignados"},
     Role.ENLACE: {"Registrar un caso"},
-    Role.COORDINACION: {"Asignar casos", "Estadística", "Registrar un caso"},
+    Role.COORDINACION: {
+        "Asignar casos",
+        "Estadística",
+        "Registrar un caso",
+        "Indicadores de canalización",
+    },
     Role.AUTORIDAD: {"Procedimientos del comité y del OIC"},
     Role.ADMINISTRACION: {"Personas usuarias y catálogos"},
 }
@@ -25,6 +30,7 @@ ROLE_ONLY = {
     "Casos asignados",
     "Asignar casos",
     "Estadística",
+    "Indicadores de canalización",
     "Procedimientos del comité y del OIC",
     "Personas usuarias y catálogos",
 }

@@ -235,6 +235,11 @@ def test_every_rule_names_an_institution_of_the_directory_that_offers_the_servic
             "reason: {es: x}, basis: y}",
             "duplicate code a",
         ),
+        (
+            "version: '1'\nrules:\n- {code: a, when: [menor], institution: fem, "
+            "service: denuncia, mandatory: true, reason: {es: x}, basis: y, guideline: nada}",
+            "nada is not a guideline rule",
+        ),
     ],
 )
 def test_a_bad_rules_file_is_refused_with_the_problem_named(text: str, problem: str) -> None:

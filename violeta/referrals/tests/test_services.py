@@ -340,3 +340,32 @@ def test_a_closed_case_takes_no_referrals(handled_case: Any, atencion: Any) -> N
     handled_case.refresh_from_db()
     with pytest.raises(PermissionDenied):
         _propose(handled_case, atencion)
+
+
+def test_sending_the_mandatory_referral_fulfils_its_guideline(
+    handled_case: Any, atencion: Any
+) -> None:
+    from violeta.cases.models import GuidelineCheck, GuidelineStatus
+
+    set_affected(handled_case, age=14)
+    check = GuidelineCheck.objects.get(case=handled_case, code="nna_procuraduria")
+    assert check.status == GuidelineStatus.PENDING
+    referral = services.referral_propose(
+        actor=atencion,
+        case=handled_case,
+        institution=institution("dif_estatal_pnna"),
+        service="ninas_ninos_adolescentes",
+        reason="Es adolescente: vista obligatoria a la Procuraduría.",
+        rule_code="nna_procuraduria",
+    )
+    _consent(handled_case, atencion, "dif_estatal_pnna", [SharedItem.IDENTIDAD])
+    services.referral_move(actor=atencion, referral=referral, to=ReferralStatus.ENVIADA)
+    check.refresh_from_db()
+    assert check.status == GuidelineStatus.DONE
+    assert check.resolved_by == atencion
+    assert "Canalización enviada a" in check.note
+    # The Fiscalía's item stays pending until its own referral is sent.
+    assert (
+        GuidelineCheck.objects.get(case=handled_case, code="nna_fiscalia").status
+        == GuidelineStatus.PENDING
+    )

@@ -241,3 +241,41 @@ def test_figures_page_is_for_coordinacion_with_a_csv(
     assert bad.status_code == 400
     assert "anterior a la inicial" in bad.content.decode()
     assert _client(atencion).get(reverse("referrals:figures")).status_code == 404
+
+
+def test_the_case_timeline_shows_each_referral_step_without_its_reason(
+    handled_case: Any, atencion: Any
+) -> None:
+    from violeta.cases.selectors_timeline import timeline_for
+
+    _sent(handled_case, atencion, "cejum", "asesoria_juridica")
+    _sent(handled_case, atencion, "fem", "denuncia")
+    entries = [e for e in timeline_for(user=atencion, case=handled_case) if e.code == "referral"]
+    assert [e.summary for e in entries] == [
+        "CEJUM: Propuesta",
+        "CEJUM: Enviada",
+        "FEM: Propuesta",
+        "FEM: Enviada",
+    ]
+    assert all("cifras de la prueba" not in e.summary for e in entries)
+    page = _client(atencion).get(reverse("cases:timeline", args=[handled_case.pk]))
+    assert "CEJUM: Enviada" in page.content.decode()
+
+
+def test_the_referral_timeline_is_one_query_whatever_the_number(
+    handled_case: Any, atencion: Any, django_assert_num_queries: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from violeta.cases.selectors import case_reading
+    from violeta.referrals.views import referral_timeline
+
+    _sent(handled_case, atencion, "cejum", "asesoria_juridica")
+    reading = case_reading(user=atencion, case=handled_case)
+    with CaptureQueriesContext(connection) as few:
+        assert len(referral_timeline(atencion, handled_case, reading)) == 2
+    _sent(handled_case, atencion, "fem", "denuncia")
+    _sent(handled_case, atencion, "ceave", "registro_victimas")
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert len(referral_timeline(atencion, handled_case, reading)) == 6
