@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "violeta.cases",
     "violeta.detection",
     "violeta.referrals",
+    "violeta.sanctions",
     "violeta.portal",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -250,9 +251,22 @@ STATIC_ROOT = Path(env.get_str("STATIC_ROOT", str(VAR_DIR / "static")))
 # Served by WhiteNoise from STATIC_ROOT after `collectstatic`, or straight from the apps when
 # that has not been run (development, tests).
 WHITENOISE_USE_FINDERS = True
+# Encrypted attachments (violeta.crypto.attachments): only ciphertext, under random names, is
+# written here, and never served by URL (a view decrypts and sends it). Production may point
+# the "attachments" entry at S3-compatible object storage instead (e.g. django-storages), so
+# app servers keep no uploads; see docs/architecture.md. Relative paths: to the checkout.
+ATTACHMENTS_DIR = BASE_DIR / env.get_str("ATTACHMENTS_DIR", str(VAR_DIR / "attachments"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(ATTACHMENTS_DIR),
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
 }
 
 # --- HTTP security --------------------------------------------------------------------------
@@ -312,6 +326,10 @@ CASE_FOLIO_PREFIX = env.get_str("CASE_FOLIO_PREFIX", "IMM")
 EMERGENCY_ACCESS_MINUTES = env.get_int(
     "EMERGENCY_ACCESS_MINUTES", default=120, minimum=5, maximum=1440
 )
+# The comité's quorum; 0 means a majority of its active members.
+COMITE_QUORUM = env.get_int("COMITE_QUORUM", default=0, minimum=0, maximum=50)
+# Days before a medida de protección ends when those who conduct the procedure are warned.
+MEASURE_REMINDER_DAYS = env.get_int("MEASURE_REMINDER_DAYS", default=3, minimum=1, maximum=60)
 
 # --- E-mail -----------------------------------------------------------------------------------
 # Notices by e-mail never carry case details. Without EMAIL_HOST they are printed to the console.

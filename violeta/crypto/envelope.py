@@ -1,4 +1,4 @@
-"""AES-256-GCM for field values. The associated data binds a ciphertext to its place."""
+"""AES-256-GCM for field values and files; associated data binds each one to its place."""
 
 from __future__ import annotations
 
@@ -43,3 +43,33 @@ def decrypt(dek: bytes, token: str, *, aad: bytes) -> str:
         return AESGCM(dek).decrypt(nonce, body, aad).decode("utf-8")
     except InvalidTag:
         raise DecryptionError("Ciphertext, key or associated data do not match.") from None
+
+
+# --- Files ----------------------------------------------------------------------------------
+# A stored file is raw bytes, not text: ``BLOB_HEADER ‖ nonce ‖ AES-GCM ciphertext and tag``.
+# The header names the format so a later version can be told apart; it is checked, not trusted.
+BLOB_HEADER = b"VLTB1\x00"
+
+
+def blob_aad(*, label: str, pk: object) -> bytes:
+    """Associated data for the file of one row (model label, primary key). Its prefix differs
+    from ``field_aad``'s, so a field's ciphertext can never pass for a file's or the reverse."""
+    return f"violeta:blob:{label}:{pk}".encode()
+
+
+def encrypt_bytes(dek: bytes, data: bytes, *, aad: bytes) -> bytes:
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    return BLOB_HEADER + nonce + AESGCM(dek).encrypt(nonce, data, aad)
+
+
+def decrypt_bytes(dek: bytes, blob: bytes, *, aad: bytes) -> bytes:
+    if not blob.startswith(BLOB_HEADER):
+        raise DecryptionError("Unknown file ciphertext format.")
+    raw = blob[len(BLOB_HEADER) :]
+    if len(raw) < NONCE_BYTES + TAG_BYTES:
+        raise DecryptionError("File ciphertext is too short.")
+    nonce, body = raw[:NONCE_BYTES], raw[NONCE_BYTES:]
+    try:
+        return AESGCM(dek).decrypt(nonce, body, aad)
+    except InvalidTag:
+        raise DecryptionError("File ciphertext, key or associated data do not match.") from None

@@ -10,7 +10,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def load_settings(tmp_path: Path, **variables: str) -> subprocess.CompletedProcess[str]:
+DEFAULT_SHOW = (
+    "settings.TIME_ZONE, settings.DATABASES['default']['ENGINE'],"
+    " settings.SESSION_ENGINE, settings.DEBUG"
+)
+
+
+def load_settings(
+    tmp_path: Path, *, show: str = DEFAULT_SHOW, **variables: str
+) -> subprocess.CompletedProcess[str]:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -20,11 +28,7 @@ def load_settings(tmp_path: Path, **variables: str) -> subprocess.CompletedProce
         {"VIOLETA_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "violeta.config.settings"}
     )
     env.update(variables)
-    code = (
-        "from django.conf import settings;"
-        "print(settings.TIME_ZONE, settings.DATABASES['default']['ENGINE'],"
-        " settings.SESSION_ENGINE, settings.DEBUG)"
-    )
+    code = f"from django.conf import settings; print({show})"
     return subprocess.run(  # noqa: S603 - fixed interpreter and code
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, check=False
     )
@@ -85,3 +89,21 @@ def test_postgres_and_redis_urls_configure_database_cache_and_sessions(tmp_path)
         "django.contrib.sessions.backends.cache",
         "True",
     ]
+
+
+ATTACHMENTS_LOCATION = "settings.STORAGES['attachments']['OPTIONS']['location']"
+
+
+def test_attachments_are_stored_under_the_var_dir_by_default(tmp_path):
+    result = load_settings(tmp_path, show=ATTACHMENTS_LOCATION, SECRET_KEY="k" * 60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(tmp_path / "attachments")
+
+
+def test_attachments_dir_moves_the_attachments_storage(tmp_path):
+    elsewhere = tmp_path / "adjuntos"
+    result = load_settings(
+        tmp_path, show=ATTACHMENTS_LOCATION, SECRET_KEY="k" * 60, ATTACHMENTS_DIR=str(elsewhere)
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(elsewhere)
