@@ -106,6 +106,9 @@ class Dependencia(CatalogEntry):
     short_name = models.CharField(_("nombre corto"), max_length=80)
     kind = models.CharField(_("tipo"), max_length=20, choices=DependenciaKind.choices)
     is_imm = models.BooleanField(_("es el Instituto Municipal de las Mujeres"), default=False)
+    # The code of the dependencia it belongs to: the chain of command a conflict of interest
+    # is judged on. "" for the top of a chain.
+    parent = models.CharField(_("depende de (clave)"), max_length=60, blank=True)
     phone = models.CharField(_("teléfono"), max_length=40, blank=True)
     extension = models.CharField(_("extensión"), max_length=20, blank=True)
     address = models.CharField(_("domicilio"), max_length=250, blank=True)

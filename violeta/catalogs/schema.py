@@ -55,6 +55,8 @@ class DependenciaEntry(EntryBase):
     short_name: Text
     kind: Literal["dependencia", "instituto", "organismo"]
     is_imm: bool = False
+    # The code of the dependencia this one belongs to ("" for the top of a chain).
+    parent: str = ""
     phone: str = ""
     extension: str = ""
     address: str = ""

@@ -55,6 +55,23 @@ def imm(*, on: datetime.date | None = None) -> Dependencia | None:
     return next((dep for dep in dependencias(on=on) if dep.is_imm), None)
 
 
+def dependencia_chain(code: str, *, on: datetime.date | None = None) -> list[str]:
+    """``code`` and every dependencia above it, nearest first (a cycle in the data stops)."""
+    parents = {dep.code: dep.parent for dep in dependencias(on=on)}
+    chain: list[str] = []
+    while code and code not in chain:
+        chain.append(code)
+        code = parents.get(code, "")
+    return chain
+
+
+def same_chain(first: str, second: str, *, on: datetime.date | None = None) -> bool:
+    """Whether two dependencias are in one chain of command: the same, or one above the other."""
+    if not first or not second:
+        return False
+    return first in dependencia_chain(second, on=on) or second in dependencia_chain(first, on=on)
+
+
 def institutions(*, on: datetime.date | None = None) -> list[Institution]:
     return in_force(Institution.objects.all(), on=on)
 
