@@ -42,6 +42,7 @@ run: $(STAMP) $(SECRET_FILE) $(KEYRING_FILE) translations ## Set up everything (
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py seed_demo_cases
 	DEBUG=1 $(PY) manage.py seed_demo_referrals
+	DEBUG=1 $(PY) manage.py seed_demo_procedure
 	@echo "Violeta: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -35,7 +35,7 @@ CASE_ROLES = frozenset({Role.ATENCION, Role.ENLACE, Role.COORDINACION, Role.AUTO
 SECOND_FACTOR_ROLES = CASE_ROLES | {Role.ADMINISTRACION}
 # App labels the system administrator manages in the admin. Case apps are never listed here:
 # administración keeps users and catalogs, never case contents.
-ADMINISTERED_APPS = frozenset({"accounts", "catalogs", "protocols"})
+ADMINISTERED_APPS = frozenset({"accounts", "catalogs", "protocols", "sanctions"})
 
 
 def _role(user: Any) -> str | None:

@@ -15,6 +15,14 @@ class NotificationKind(models.TextChoices):
     CONSENT_OVERRIDE = "consent_override", _("Se compartió un caso sin consentimiento")
     REPEAT_ACCUSED = "repeat_accused", _("La persona señalada aparece en otro caso")
     CASE_TASK = "case_task", _("Tienes una tarea en un caso")
+    PROCEDURE_NOTICE = "procedure_notice", _("Se te notificó un procedimiento administrativo")
+    COMITE_CONVENED = "comite_convened", _("Se convocó al comité")
+    MEASURE_APPROVED = "measure_approved", _("El comité aprobó medidas de protección")
+    MEASURE_BREACHED = "measure_breached", _("Una medida de protección no se está cumpliendo")
+    MEASURE_EXPIRING = "measure_expiring", _("Una medida de protección está por terminar")
+    RESOLUTION_NOTICE = "resolution_notice", _("Hay una resolución en tu procedimiento")
+    HEARING_SCHEDULED = "hearing_scheduled", _("Se programó una audiencia en tu procedimiento")
+    RETALIATION = "retaliation", _("Posible represalia: revisar un cambio desfavorable")
 
 
 class Notification(models.Model):

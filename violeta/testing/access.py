@@ -7,6 +7,7 @@ without one. Expectations are written per persona, with ``default`` for the rest
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -71,6 +72,25 @@ def the_case(world: dict[str, Any]) -> dict[str, Any]:
 def the_referral(world: dict[str, Any]) -> dict[str, Any]:
     return {"pk": world["referral"].pk}
 
+
+def _kwargs_of(key: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    return lambda world: {"pk": world[key].pk}
+
+
+the_procedure_case = _kwargs_of("procedure_case")
+the_procedure = _kwargs_of("procedure")
+the_session = _kwargs_of("session")
+the_measure = _kwargs_of("measure")
+the_adverse_change = _kwargs_of("adverse_change")
+
+
+def no_such_pk(world: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": uuid.UUID(int=0)}
+
+
+CONDUCTORS_OK = {ANONYMOUS: TO_LOGIN, "autoridad": OK, "coordinacion": OK}
+CONDUCTORS_400 = {ANONYMOUS: TO_LOGIN, "autoridad": Answer(400), "coordinacion": Answer(400)}
+CONDUCTORS_TO_DETAIL = {ANONYMOUS: TO_LOGIN, "autoridad": Answer(302), "coordinacion": Answer(302)}
 
 REFERRERS_OK = {ANONYMOUS: TO_LOGIN, "atencion": OK, "coordinacion": OK}
 REFERRERS_400 = {ANONYMOUS: TO_LOGIN, "atencion": Answer(400), "coordinacion": Answer(400)}
@@ -291,6 +311,127 @@ ROUTES: tuple[Route, ...] = (
         kwargs=the_referral,
     ),
     Route("referrals:figures", NOT_FOUND, {ANONYMOUS: TO_LOGIN, "coordinacion": OK}),
+    # Sanción: the procedure is conducted by the autoridad assigned to the case and by
+    # coordinación; nobody else learns it exists. Empty POSTs are refused with the form (400).
+    Route("sanctions:open", NOT_FOUND, CONDUCTORS_TO_DETAIL, kwargs=the_procedure_case),
+    Route("sanctions:detail", NOT_FOUND, CONDUCTORS_OK, kwargs=the_procedure),
+    Route("sanctions:convene", NOT_FOUND, CONDUCTORS_400, method="post", kwargs=the_procedure),
+    Route(
+        "sanctions:representative",
+        NOT_FOUND,
+        CONDUCTORS_400,
+        method="post",
+        kwargs=the_procedure,
+    ),
+    Route("sanctions:session", NOT_FOUND, CONDUCTORS_OK, kwargs=the_session),
+    Route("sanctions:excuse", NOT_FOUND, CONDUCTORS_400, method="post", kwargs=the_session),
+    # The world's session was already held: holding it again is refused.
+    Route("sanctions:hold", NOT_FOUND, CONDUCTORS_400, method="post", kwargs=the_session),
+    Route(
+        "sanctions:measure_propose", NOT_FOUND, CONDUCTORS_400, method="post", kwargs=the_session
+    ),
+    Route("sanctions:acta", NOT_FOUND, CONDUCTORS_OK, method="post", kwargs=the_session),
+    Route("sanctions:measure", NOT_FOUND, CONDUCTORS_OK, kwargs=the_measure),
+    Route("sanctions:votes", NOT_FOUND, CONDUCTORS_400, method="post", kwargs=the_measure),
+    Route("sanctions:compliance", NOT_FOUND, CONDUCTORS_400, method="post", kwargs=the_measure),
+    Route("sanctions:renew", NOT_FOUND, CONDUCTORS_400, method="post", kwargs=the_measure),
+    Route(
+        "sanctions:measure_consent",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN, "autoridad": Answer(302), "coordinacion": Answer(302)},
+        method="post",
+        kwargs=the_measure,
+    ),
+    # Recording the notice has no form: a GET is not allowed, for anyone logged in.
+    Route(
+        "sanctions:notify",
+        METHOD_NOT_ALLOWED,
+        {ANONYMOUS: TO_LOGIN},
+        kwargs=the_procedure,
+    ),
+    # Investigation and resolution.
+    Route("sanctions:evidence_add", NOT_FOUND, CONDUCTORS_400, method="post", kwargs=the_procedure),
+    Route("sanctions:argument_add", NOT_FOUND, CONDUCTORS_400, method="post", kwargs=the_procedure),
+    Route(
+        "sanctions:hearing_schedule",
+        NOT_FOUND,
+        CONDUCTORS_400,
+        method="post",
+        kwargs=the_procedure,
+    ),
+    # No evidence or hearing in the world: a key that does not exist is a 404 for everyone.
+    Route("sanctions:evidence_download", NOT_FOUND, {ANONYMOUS: TO_LOGIN}, kwargs=no_such_pk),
+    Route(
+        "sanctions:hearing_hold", NOT_FOUND, {ANONYMOUS: TO_LOGIN}, method="post", kwargs=no_such_pk
+    ),
+    # Only the autoridad resolves; he was not notified, so a resolution is refused (400).
+    Route(
+        "sanctions:resolve", NOT_FOUND, {ANONYMOUS: TO_LOGIN, "autoridad": OK}, kwargs=the_procedure
+    ),
+    Route(
+        "sanctions:resolve",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN, "autoridad": Answer(400)},
+        method="post",
+        kwargs=the_procedure,
+    ),
+    # No resolution yet: nothing to notify or appeal.
+    Route(
+        "sanctions:resolution_notify",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN},
+        method="post",
+        data={"notificacion-party": "afectada"},
+        kwargs=the_procedure,
+    ),
+    Route(
+        "sanctions:appeal_record",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN},
+        method="post",
+        kwargs=the_procedure,
+    ),
+    Route(
+        "sanctions:conclude",
+        NOT_FOUND,
+        CONDUCTORS_TO_DETAIL,
+        method="post",
+        kwargs=the_procedure,
+    ),
+    # The accused's own page: his side only, none of the personas (conductors included).
+    Route("sanctions:accused", NOT_FOUND, {ANONYMOUS: TO_LOGIN}, kwargs=the_procedure),
+    Route(
+        "sanctions:accused_evidence_add",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN},
+        method="post",
+        kwargs=the_procedure,
+    ),
+    Route(
+        "sanctions:accused_argument_add",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN},
+        method="post",
+        data={"alegatos-text": "Alegatos de la prueba de acceso, largos."},
+        kwargs=the_procedure,
+    ),
+    # Retaliation watch: those who act on the case record; coordinación reviews.
+    Route("sanctions:adverse_add", NOT_FOUND, REFERRERS_OK, kwargs=the_case),
+    Route("sanctions:adverse_add", NOT_FOUND, REFERRERS_400, method="post", kwargs=the_case),
+    Route("sanctions:retaliation_queue", NOT_FOUND, {ANONYMOUS: TO_LOGIN, "coordinacion": OK}),
+    Route(
+        "sanctions:adverse_review",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN, "coordinacion": OK},
+        kwargs=the_adverse_change,
+    ),
+    Route(
+        "sanctions:adverse_review",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN, "coordinacion": Answer(400)},
+        method="post",
+        kwargs=the_adverse_change,
+    ),
     # Only a person given the specific permission (none of the personas) may override.
     Route("cases:consent_override", NOT_FOUND, {ANONYMOUS: TO_LOGIN}, kwargs=the_case),
     Route(
@@ -333,4 +474,4 @@ ROUTES: tuple[Route, ...] = (
 NOT_IN_MATRIX: dict[str, str] = {}
 
 # The Django admin: only administración, and only for the apps it administers.
-ADMINISTERED_APP_LABELS = ("accounts", "catalogs", "protocols")
+ADMINISTERED_APP_LABELS = ("accounts", "catalogs", "protocols", "sanctions")

@@ -133,6 +133,8 @@ def world(
         "people": people,
         "case": case,
         "referral": _proposed_referral(case, atencion),
+        "adverse_change": _adverse_change(case, atencion),
+        **_procedure_world(enlace, coordinacion, atencion, autoridad),
         "protocol_version": ProtocolVersion.objects.get(code="chihuahua-municipal").version,
     }
     for model in admin.site._registry:
@@ -148,6 +150,85 @@ def _assigned_case(enlace: Any, coordinacion: Any, atencion: Any) -> Any:
     case = make_case(registered_by=enlace, protocol="chihuahua-municipal")
     assign_to_affected(case, by=coordinacion, worker=atencion)
     return case
+
+
+def _adverse_change(case: Any, atencion: Any) -> Any:
+    from django.utils import timezone
+
+    from violeta.cases.models import PartyKind
+    from violeta.sanctions.models import AdverseKind
+    from violeta.sanctions.services_retaliation import adverse_change_record
+
+    return adverse_change_record(
+        actor=atencion,
+        case=case,
+        party=case.parties.get(kind=PartyKind.AFECTADA),
+        kind=AdverseKind.CAMBIO_HORARIO,
+        effective_on=timezone.localdate(),
+    )
+
+
+def _procedure_world(enlace: Any, coordinacion: Any, atencion: Any, autoridad: Any) -> dict:
+    """A second case, against a public servant, with the autoridad assigned, her consent to the
+    comité, an open procedure, a session held and a measure proposed."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from violeta.cases.models import AssignmentKind, ConsentPurpose, PartyKind
+    from violeta.cases.services import case_assign
+    from violeta.cases.services.consent import consent_record
+    from violeta.sanctions import services as sanctions
+    from violeta.sanctions.models import ComiteMember, MeasureKind, MeasureSubject
+    from violeta.testing.factories import UserFactory, make_case
+
+    ComiteMember.objects.create(user=autoridad, position="presidencia")
+    accused = UserFactory(email="senalado@prueba.violeta.mx", full_name="Persona Señalada")
+    case = make_case(registered_by=enlace, protocol="chihuahua-municipal", accused_user=accused)
+    affected = case.parties.get(kind=PartyKind.AFECTADA)
+    case_assign(
+        actor=coordinacion,
+        case=case,
+        user=atencion,
+        attends=affected,
+        kind=AssignmentKind.PSICOLOGIA,
+    )
+    consent_record(actor=coordinacion, case=case, purpose=ConsentPurpose.COMITE_OIC, granted=True)
+    case_assign(
+        actor=coordinacion,
+        case=case,
+        user=autoridad,
+        attends=affected,
+        kind=AssignmentKind.AUTORIDAD,
+    )
+    procedure = sanctions.procedure_open(
+        actor=autoridad,
+        case=case,
+        accused=case.parties.get(kind=PartyKind.SENALADA),
+        allegations="Hechos atribuidos para la prueba de acceso, suficientemente descritos.",
+    )
+    session = sanctions.session_convene(
+        actor=autoridad, procedure=procedure, scheduled_for=timezone.now(), place="Sala"
+    )
+    sanctions.session_hold(
+        actor=autoridad, session=session, present=[m.pk for m in session.members.all()]
+    )
+    today = timezone.localdate()
+    measure = sanctions.measure_propose(
+        actor=autoridad,
+        session=session,
+        kind=MeasureKind.NO_CONTACTO,
+        subject=MeasureSubject.PRESUNTO_AGRESOR,
+        responsible="Recursos Humanos",
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=30),
+    )
+    return {
+        "procedure_case": case,
+        "procedure": procedure,
+        "session": session,
+        "measure": measure,
+    }
 
 
 def _proposed_referral(case: Any, atencion: Any) -> Any:
