@@ -232,7 +232,9 @@ def adverse_change_review(
         # The note is encrypted with the record's key, so the write goes through save(), not
         # a compare-and-set update(): the row lock stops a second review racing this one.
         locked = (
-            AdverseChange.objects.select_for_update().select_related("data_key").get(pk=change.pk)
+            AdverseChange.objects.select_for_update(of=("self",))
+            .select_related("data_key")
+            .get(pk=change.pk)
         )
         if locked.reviewed_at is not None:
             raise ValidationError(_("Este cambio ya se revisó."))
