@@ -79,3 +79,29 @@ def submit(page: Any, name: str) -> None:
     """Send a form with Enter on its button."""
     with page.expect_navigation():
         page.get_by_role("button", name=name).press("Enter")
+
+
+# Automated accessibility checks: axe-core, as bundled by axe-playwright-python.
+
+WCAG_AA_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
+"""axe rule tags for WCAG 2.0, 2.1 and 2.2, levels A and AA: what the public pages must meet."""
+
+
+def axe_violations(page: Any, tags: tuple[str, ...] = WCAG_AA_TAGS) -> list[dict[str, Any]]:
+    """Run axe on the page as it is now and return its violations (empty when it passes).
+
+    Each violation is axe's own dict (``id``, ``impact``, ``help``, ``nodes`` …); pass the list
+    to ``axe_report`` to read it.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": {"type": "tag", "values": list(tags)}, "resultTypes": ["violations"]}
+    results = Axe().run(page, options=options)
+    return list(results.response["violations"])
+
+
+def axe_report(violations: list[dict[str, Any]]) -> str:
+    """A readable report naming each violation, its elements and how to fix them."""
+    from axe_playwright_python.base import AxeResults
+
+    return AxeResults({"violations": violations}).generate_report()
