@@ -12,6 +12,7 @@ VIOLETA_VAR_DIR ?= var
 export VIOLETA_VAR_DIR
 SECRET_FILE := $(VIOLETA_VAR_DIR)/secret_key
 KEYRING_FILE := $(VIOLETA_VAR_DIR)/keyring.json
+PEPPER_FILE := $(VIOLETA_VAR_DIR)/receipt_pepper
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint format messages translations check-deploy codes clean
@@ -28,13 +29,16 @@ $(STAMP): pyproject.toml requirements.lock
 $(SECRET_FILE):
 	$(PYTHON) scripts/ensure_secret_key.py $(SECRET_FILE)
 
+$(PEPPER_FILE):
+	$(PYTHON) scripts/ensure_secret_key.py $(PEPPER_FILE)
+
 $(KEYRING_FILE): | $(STAMP) $(SECRET_FILE)
 	$(PY) manage.py create_keyring
 
 translations: $(STAMP) ## Compile the translation catalogs (.po -> .mo)
 	$(PY) manage.py compile_translations
 
-run: $(STAMP) $(SECRET_FILE) $(KEYRING_FILE) translations ## Set up everything (SQLite) and serve on http://127.0.0.1:8000
+run: $(STAMP) $(SECRET_FILE) $(PEPPER_FILE) $(KEYRING_FILE) translations ## Set up everything (SQLite) and serve on http://127.0.0.1:8000
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_catalogs
 	$(PY) manage.py load_protocols
@@ -43,10 +47,11 @@ run: $(STAMP) $(SECRET_FILE) $(KEYRING_FILE) translations ## Set up everything (
 	DEBUG=1 $(PY) manage.py seed_demo_cases
 	DEBUG=1 $(PY) manage.py seed_demo_referrals
 	DEBUG=1 $(PY) manage.py seed_demo_procedure
+	DEBUG=1 $(PY) manage.py seed_demo_report
 	@echo "Violeta: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP) $(SECRET_FILE) translations ## Run the whole test suite
+test: $(STAMP) $(SECRET_FILE) $(PEPPER_FILE) translations ## Run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP) $(SECRET_FILE) ## ruff (lint and format check) and mypy
@@ -64,6 +69,7 @@ messages: $(STAMP) ## Extract new strings into the .po files (needs GNU gettext)
 check-deploy: $(STAMP) translations ## manage.py check --deploy with production-like variables
 	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(64))') \
 	ALLOWED_HOSTS=violeta.example.org SECURE_SSL_REDIRECT=1 BEHIND_TLS_PROXY=1 \
+	RECEIPT_PEPPER=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(48))') \
 	SECURE_HSTS_SECONDS=31536000 SECURE_HSTS_INCLUDE_SUBDOMAINS=1 SECURE_HSTS_PRELOAD=1 $(PY) manage.py check --deploy --fail-level WARNING
 
 codes: $(STAMP) ## Print the demo accounts' current second-factor codes (development only)

@@ -179,7 +179,14 @@ def _fast_password_hashing() -> Any:
     (violeta/tests/test_headers.py checks the real settings module)."""
     from django.test import override_settings
 
-    override = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    override = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # Receipts use Argon2id too; the real costs are in the settings module.
+        RECEIPT_PEPPER="pepper-for-tests-only-000000000000000000",
+        RECEIPT_ARGON2_TIME_COST=1,
+        RECEIPT_ARGON2_MEMORY_KIB=1024,
+        REPORT_MIN_SECONDS=0,
+    )
     override.enable()
     yield
     override.disable()

@@ -94,6 +94,21 @@ CAPABILITIES: tuple[Capability, ...] = (
         "cases:list",
     ),
     Capability(
+        _("Reportes del canal público"),
+        _(
+            "Reportes anónimos o confidenciales: responder por el recibo, abrir un caso con lo "
+            "que escribió o agregarlo a uno existente."
+        ),
+        lambda user: roles.is_coordinacion(user) or roles.is_atencion(user),
+        "reports:queue",
+    ),
+    Capability(
+        _("Represalias por revisar"),
+        _("Revisa los cambios desfavorables registrados contra quien denunció o atestiguó."),
+        roles.is_coordinacion,
+        "sanctions:retaliation_queue",
+    ),
+    Capability(
         _("Indicadores de canalización"),
         _(
             "Por institución: cuántas canalizaciones se atendieron, en cuántos días y cuáles "

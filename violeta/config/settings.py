@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "violeta.detection",
     "violeta.referrals",
     "violeta.sanctions",
+    "violeta.reports",
     "violeta.portal",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -330,6 +331,40 @@ EMERGENCY_ACCESS_MINUTES = env.get_int(
 COMITE_QUORUM = env.get_int("COMITE_QUORUM", default=0, minimum=0, maximum=50)
 # Days before a medida de protección ends when those who conduct the procedure are warned.
 MEASURE_REMINDER_DAYS = env.get_int("MEASURE_REMINDER_DAYS", default=3, minimum=1, maximum=60)
+
+
+# --- Public reporting channel ---------------------------------------------------------------
+def _receipt_pepper() -> str:
+    """The secret mixed into every receipt's hash, kept outside the database: RECEIPT_PEPPER,
+    or the file `make run` and `make test` write (shared by every app server in production)."""
+    explicit = env.get_optional_str("RECEIPT_PEPPER")
+    if explicit:
+        if len(explicit) < 32:
+            raise ImproperlyConfigured("RECEIPT_PEPPER must be at least 32 characters long.")
+        return explicit
+    generated = VAR_DIR / "receipt_pepper"
+    if generated.exists():
+        return generated.read_text(encoding="utf-8").strip()
+    return ""  # the deploy check and the first report say it is missing
+
+
+RECEIPT_PEPPER = _receipt_pepper()
+RECEIPT_ARGON2_TIME_COST = env.get_int("RECEIPT_ARGON2_TIME_COST", default=3, minimum=1, maximum=10)
+RECEIPT_ARGON2_MEMORY_KIB = env.get_int(
+    "RECEIPT_ARGON2_MEMORY_KIB", default=65536, minimum=1024, maximum=1048576
+)
+# Reports never turned into a case are destroyed this many days after they arrive; staff are
+# warned REPORT_EXPIRY_WARNING_DAYS before.
+REPORT_RETENTION_DAYS = env.get_int("REPORT_RETENTION_DAYS", default=90, minimum=7, maximum=3650)
+REPORT_EXPIRY_WARNING_DAYS = env.get_int(
+    "REPORT_EXPIRY_WARNING_DAYS", default=7, minimum=1, maximum=60
+)
+REPORT_MAX_UPLOAD_MB = env.get_int("REPORT_MAX_UPLOAD_MB", default=10, minimum=1, maximum=50)
+# Abuse resistance: reports per client per hour, wrong receipts per client per 15 minutes, and
+# the least seconds a person takes to fill the form (faster is a program).
+REPORT_SUBMIT_LIMIT = env.get_int("REPORT_SUBMIT_LIMIT", default=5, minimum=1, maximum=1000)
+RECEIPT_FAILURE_LIMIT = env.get_int("RECEIPT_FAILURE_LIMIT", default=5, minimum=1, maximum=100)
+REPORT_MIN_SECONDS = env.get_int("REPORT_MIN_SECONDS", default=5, minimum=0, maximum=600)
 
 # --- E-mail -----------------------------------------------------------------------------------
 # Notices by e-mail never carry case details. Without EMAIL_HOST they are printed to the console.

@@ -16,6 +16,8 @@ urlpatterns = [
     path("deteccion/", include("violeta.detection.urls")),
     path("canalizacion/", include("violeta.referrals.urls")),
     path("sancion/", include("violeta.sanctions.urls")),
+    path("reporte/", include("violeta.reports.urls_public")),
+    path("reportes/", include("violeta.reports.urls")),
     path("avisos/", include("violeta.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # One way in for everybody: the admin's own login page sends people to the staff login.

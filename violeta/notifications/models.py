@@ -22,6 +22,9 @@ class NotificationKind(models.TextChoices):
     MEASURE_EXPIRING = "measure_expiring", _("Una medida de protección está por terminar")
     RESOLUTION_NOTICE = "resolution_notice", _("Hay una resolución en tu procedimiento")
     HEARING_SCHEDULED = "hearing_scheduled", _("Se programó una audiencia en tu procedimiento")
+    REPORT_RECEIVED = "report_received", _("Llegó un reporte por el canal público")
+    REPORT_MESSAGE = "report_message", _("Quien reportó escribió de nuevo")
+    REPORT_EXPIRING = "report_expiring", _("Un reporte sin caso está por destruirse")
     RETALIATION = "retaliation", _("Posible represalia: revisar un cambio desfavorable")
 
 

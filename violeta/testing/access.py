@@ -82,6 +82,7 @@ the_procedure = _kwargs_of("procedure")
 the_session = _kwargs_of("session")
 the_measure = _kwargs_of("measure")
 the_adverse_change = _kwargs_of("adverse_change")
+the_report = _kwargs_of("report")
 
 
 def no_such_pk(world: dict[str, Any]) -> dict[str, Any]:
@@ -106,6 +107,16 @@ ROUTES: tuple[Route, ...] = (
     # The public "¿Qué hago si…?" guide: everybody, logged in or not; nothing is stored.
     Route("guide:start", OK),
     Route("guide:result", Answer(302, "guide:start")),
+    # The public reporting channel: everybody, logged in or not. Empty POSTs are refused with
+    # the form again; the thread needs a receipt first.
+    Route("report:start", OK),
+    Route("report:danger", OK),
+    Route("report:new", OK),
+    Route("report:new", Answer(400), method="post"),
+    Route("report:follow_up", OK),
+    Route("report:follow_up", Answer(400), method="post"),
+    Route("report:thread", Answer(302, "report:follow_up")),
+    Route("report:leave", Answer(302, "report:start"), method="post"),
     Route(
         "guide:result",
         OK,
@@ -431,6 +442,21 @@ ROUTES: tuple[Route, ...] = (
         {ANONYMOUS: TO_LOGIN, "coordinacion": Answer(400)},
         method="post",
         kwargs=the_adverse_change,
+    ),
+    # Triage of the public channel: coordinación and atención.
+    Route("reports:queue", NOT_FOUND, REFERRERS_OK),
+    Route("reports:detail", NOT_FOUND, REFERRERS_OK, kwargs=the_report),
+    Route("reports:reply", NOT_FOUND, REFERRERS_400, method="post", kwargs=the_report),
+    Route("reports:convert", NOT_FOUND, REFERRERS_400, method="post", kwargs=the_report),
+    Route("reports:link", NOT_FOUND, REFERRERS_400, method="post", kwargs=the_report),
+    Route("reports:attachment", NOT_FOUND, {ANONYMOUS: TO_LOGIN}, kwargs=no_such_pk),
+    # Last: closing it changes the report (it stays readable).
+    Route(
+        "reports:dismiss",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN, "atencion": Answer(302), "coordinacion": Answer(302)},
+        method="post",
+        kwargs=the_report,
     ),
     # Only a person given the specific permission (none of the personas) may override.
     Route("cases:consent_override", NOT_FOUND, {ANONYMOUS: TO_LOGIN}, kwargs=the_case),

@@ -134,6 +134,7 @@ def world(
         "case": case,
         "referral": _proposed_referral(case, atencion),
         "adverse_change": _adverse_change(case, atencion),
+        "report": _public_report(),
         **_procedure_world(enlace, coordinacion, atencion, autoridad),
         "protocol_version": ProtocolVersion.objects.get(code="chihuahua-municipal").version,
     }
@@ -150,6 +151,18 @@ def _assigned_case(enlace: Any, coordinacion: Any, atencion: Any) -> Any:
     case = make_case(registered_by=enlace, protocol="chihuahua-municipal")
     assign_to_affected(case, by=coordinacion, worker=atencion)
     return case
+
+
+def _public_report() -> Any:
+    from violeta.reports.services import ReportFacts, report_submit
+
+    report, _receipt = report_submit(
+        facts=ReportFacts(
+            reporter_role="testigo",
+            what="Vi que un jefe le grita a una compañera todos los días en la oficina.",
+        )
+    )
+    return report
 
 
 def _adverse_change(case: Any, atencion: Any) -> Any:
