@@ -35,7 +35,13 @@ $(PEPPER_FILE):
 $(KEYRING_FILE): | $(STAMP) $(SECRET_FILE)
 	$(PY) manage.py create_keyring
 
-translations: $(STAMP) ## Compile the translation catalogs (.po -> .mo)
+# A compiled catalog is rebuilt only when its .po changed, so two `make test` can run at once.
+PO_FILES := $(wildcard violeta/locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+translations: $(MO_FILES) ## Compile the translation catalogs (.po -> .mo)
+
+%.mo: %.po | $(STAMP)
 	$(PY) manage.py compile_translations
 
 run: $(STAMP) $(SECRET_FILE) $(PEPPER_FILE) $(KEYRING_FILE) translations ## Set up everything (SQLite) and serve on http://127.0.0.1:8000
@@ -43,11 +49,15 @@ run: $(STAMP) $(SECRET_FILE) $(PEPPER_FILE) $(KEYRING_FILE) translations ## Set 
 	$(PY) manage.py load_catalogs
 	$(PY) manage.py load_protocols
 	$(PY) manage.py load_non_working_days
+	$(PY) manage.py load_courses
+	$(PY) manage.py load_action_lines
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py seed_demo_cases
 	DEBUG=1 $(PY) manage.py seed_demo_referrals
 	DEBUG=1 $(PY) manage.py seed_demo_procedure
 	DEBUG=1 $(PY) manage.py seed_demo_report
+	DEBUG=1 $(PY) manage.py seed_demo_training
+	DEBUG=1 $(PY) manage.py seed_demo_campaigns
 	@echo "Violeta: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 

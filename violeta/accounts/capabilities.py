@@ -56,6 +56,25 @@ CAPABILITIES: tuple[Capability, ...] = (
         _("Capacitación"),
         _("Cursos sobre tipos de violencia y el protocolo de atención."),
         roles.can_take_training,
+        "training:courses",
+    ),
+    Capability(
+        _("Sesiones de capacitación y constancias"),
+        _("Sesiones presenciales o en línea, asistencia por dependencia y constancias."),
+        lambda user: roles.is_coordinacion(user) or roles.is_atencion(user),
+        "training:sessions",
+    ),
+    Capability(
+        _("Campañas y actividades"),
+        _("16 días de activismo, Día Naranja y pláticas, con su alcance."),
+        lambda user: roles.is_coordinacion(user) or roles.is_atencion(user),
+        "training:campaign_list",
+    ),
+    Capability(
+        _("Cobertura de la capacitación"),
+        _("Qué parte del personal está capacitado, por dependencia y curso, y quién la debe."),
+        roles.is_coordinacion,
+        "training:coverage",
     ),
     Capability(
         _("Registrar un caso"),

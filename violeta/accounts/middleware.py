@@ -15,7 +15,7 @@ from violeta.accounts.selectors import second_factor_step
 # public pages (they are public anyway), the language selector, logging out, and the two pages
 # that let her give the second factor. Everything else, including pages added later, is closed.
 # The public pages and the public guide are for everybody, second factor or not.
-OPEN_NAMESPACES = frozenset({"portal", "guide", "report"})
+OPEN_NAMESPACES = frozenset({"portal", "guide", "report", "verify"})
 OPEN_VIEWS = frozenset(
     {
         "set_language",

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "violeta.referrals",
     "violeta.sanctions",
     "violeta.reports",
+    "violeta.training",
     "violeta.portal",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -331,6 +332,10 @@ EMERGENCY_ACCESS_MINUTES = env.get_int(
 COMITE_QUORUM = env.get_int("COMITE_QUORUM", default=0, minimum=0, maximum=50)
 # Days before a medida de protección ends when those who conduct the procedure are warned.
 MEASURE_REMINDER_DAYS = env.get_int("MEASURE_REMINDER_DAYS", default=3, minimum=1, maximum=60)
+
+
+# The public address of the site, printed on constancias and in their QR codes.
+PUBLIC_BASE_URL = env.get_str("PUBLIC_BASE_URL", "")
 
 
 # --- Public reporting channel ---------------------------------------------------------------

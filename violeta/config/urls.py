@@ -18,6 +18,8 @@ urlpatterns = [
     path("sancion/", include("violeta.sanctions.urls")),
     path("reporte/", include("violeta.reports.urls_public")),
     path("reportes/", include("violeta.reports.urls")),
+    path("capacitacion/", include("violeta.training.urls")),
+    path("constancia/", include("violeta.training.urls_public")),
     path("avisos/", include("violeta.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # One way in for everybody: the admin's own login page sends people to the staff login.

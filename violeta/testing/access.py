@@ -83,6 +83,18 @@ the_session = _kwargs_of("session")
 the_measure = _kwargs_of("measure")
 the_adverse_change = _kwargs_of("adverse_change")
 the_report = _kwargs_of("report")
+the_training_session = _kwargs_of("training_session")
+the_certificate = _kwargs_of("training_certificate")
+the_campaign = _kwargs_of("campaign")
+COURSE = "tipos-y-modalidades"
+
+
+def the_course(world: dict[str, Any]) -> dict[str, Any]:
+    return {"code": COURSE}
+
+
+COORDINACION_OK = {ANONYMOUS: TO_LOGIN, "coordinacion": OK}
+COORDINACION_400 = {ANONYMOUS: TO_LOGIN, "coordinacion": Answer(400)}
 
 
 def no_such_pk(world: dict[str, Any]) -> dict[str, Any]:
@@ -117,6 +129,9 @@ ROUTES: tuple[Route, ...] = (
     Route("report:follow_up", Answer(400), method="post"),
     Route("report:thread", Answer(302, "report:follow_up")),
     Route("report:leave", Answer(302, "report:start"), method="post"),
+    # Anyone may check a constancia.
+    Route("verify:check", OK),
+    Route("verify:code", OK, kwargs=lambda world: {"code": world["training_certificate"].code}),
     Route(
         "guide:result",
         OK,
@@ -458,6 +473,89 @@ ROUTES: tuple[Route, ...] = (
         method="post",
         kwargs=the_report,
     ),
+    # Training: every member of staff takes the courses.
+    Route("training:courses", OK, {ANONYMOUS: TO_LOGIN}),
+    Route("training:course", OK, {ANONYMOUS: TO_LOGIN}, kwargs=the_course),
+    Route(
+        "training:lesson",
+        OK,
+        {ANONYMOUS: TO_LOGIN},
+        kwargs=lambda world: {"code": COURSE, "slug": "tipos-de-violencia"},
+    ),
+    Route(
+        "training:quiz",
+        OK,
+        {ANONYMOUS: TO_LOGIN},
+        kwargs=lambda world: {"code": COURSE, "stage": "pre"},
+    ),
+    # Nothing answered: refused with the questions again.
+    Route(
+        "training:quiz",
+        Answer(400),
+        {ANONYMOUS: TO_LOGIN},
+        method="post",
+        kwargs=lambda world: {"code": COURSE, "stage": "post"},
+    ),
+    # None of the personas holds a constancia for it.
+    Route("training:my_certificate", NOT_FOUND, {ANONYMOUS: TO_LOGIN}, kwargs=the_course),
+    # Sessions and constancias: coordinación manages, atención may look.
+    Route("training:sessions", NOT_FOUND, REFERRERS_OK),
+    Route("training:session_create", NOT_FOUND, COORDINACION_OK),
+    Route("training:session_create", NOT_FOUND, COORDINACION_400, method="post"),
+    Route("training:session_detail", NOT_FOUND, REFERRERS_OK, kwargs=the_training_session),
+    Route("training:session_attendee_add", NOT_FOUND, COORDINACION_OK, kwargs=the_training_session),
+    Route(
+        "training:session_attendee_add",
+        NOT_FOUND,
+        COORDINACION_400,
+        method="post",
+        kwargs=the_training_session,
+    ),
+    Route("training:session_import", NOT_FOUND, COORDINACION_OK, kwargs=the_training_session),
+    Route(
+        "training:session_import",
+        NOT_FOUND,
+        COORDINACION_400,
+        method="post",
+        kwargs=the_training_session,
+    ),
+    Route("training:session_certificates", NOT_FOUND, REFERRERS_OK, kwargs=the_training_session),
+    Route(
+        "training:session_certificates_issue",
+        NOT_FOUND,
+        {ANONYMOUS: TO_LOGIN, "coordinacion": Answer(302)},
+        method="post",
+        kwargs=the_training_session,
+    ),
+    Route("training:session_certificate_pdf", NOT_FOUND, REFERRERS_OK, kwargs=the_certificate),
+    Route(
+        "training:session_certificate_revoke", NOT_FOUND, COORDINACION_OK, kwargs=the_certificate
+    ),
+    Route(
+        "training:session_certificate_revoke",
+        NOT_FOUND,
+        COORDINACION_400,
+        method="post",
+        kwargs=the_certificate,
+    ),
+    # Campaigns: coordinación manages, atención may look; coverage is coordinación's.
+    Route("training:campaign_list", NOT_FOUND, REFERRERS_OK),
+    Route("training:campaign_new", NOT_FOUND, COORDINACION_OK),
+    Route("training:campaign_new", NOT_FOUND, COORDINACION_400, method="post"),
+    Route("training:campaign_detail", NOT_FOUND, REFERRERS_OK, kwargs=the_campaign),
+    Route("training:campaign_edit", NOT_FOUND, COORDINACION_OK, kwargs=the_campaign),
+    Route(
+        "training:campaign_edit", NOT_FOUND, COORDINACION_400, method="post", kwargs=the_campaign
+    ),
+    Route("training:campaign_activity_add", NOT_FOUND, COORDINACION_OK, kwargs=the_campaign),
+    Route(
+        "training:campaign_activity_add",
+        NOT_FOUND,
+        COORDINACION_400,
+        method="post",
+        kwargs=the_campaign,
+    ),
+    Route("training:coverage", NOT_FOUND, COORDINACION_OK),
     # Only a person given the specific permission (none of the personas) may override.
     Route("cases:consent_override", NOT_FOUND, {ANONYMOUS: TO_LOGIN}, kwargs=the_case),
     Route(

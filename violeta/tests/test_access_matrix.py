@@ -135,6 +135,7 @@ def world(
         "referral": _proposed_referral(case, atencion),
         "adverse_change": _adverse_change(case, atencion),
         "report": _public_report(),
+        **_training_world(coordinacion),
         **_procedure_world(enlace, coordinacion, atencion, autoridad),
         "protocol_version": ProtocolVersion.objects.get(code="chihuahua-municipal").version,
     }
@@ -151,6 +152,48 @@ def _assigned_case(enlace: Any, coordinacion: Any, atencion: Any) -> Any:
     case = make_case(registered_by=enlace, protocol="chihuahua-municipal")
     assign_to_affected(case, by=coordinacion, worker=atencion)
     return case
+
+
+def _training_world(coordinacion: Any) -> dict:
+    """The courses, the seed's session with one attendee and her constancia, and a campaign."""
+    from violeta.catalogs.selectors import dependencias
+    from violeta.training.certificates import certificate_issue
+    from violeta.training.content import courses_load
+    from violeta.training.models import Campaign, Course, SessionMode
+    from violeta.training.services_sessions import Attendee, attendees_record, session_create
+
+    courses_load()
+    course = Course.objects.get(code="tipos-y-modalidades")
+    session = session_create(
+        actor=coordinacion,
+        course=course,
+        mode=SessionMode.PRESENCIAL,
+        held_on=datetime.date(2021, 12, 4),
+        place="DIF Municipal",
+        given_by="Instituto Municipal de las Mujeres",
+    )
+    dif = next(d for d in dependencias() if d.code == "dif_municipal")
+    attendees_record(
+        actor=coordinacion,
+        session=session,
+        attendees=[Attendee("Ana Torres", dif, email="ana@municipio.gob.mx")],
+    )
+    attendance = session.attendances.get()
+    certificate = certificate_issue(
+        course=course, holder_name=attendance.full_name, dependencia=dif, attendance=attendance
+    )
+    campaign = Campaign.objects.create(
+        name="16 días de activismo 2026",
+        kind="dieciseis_dias",
+        starts_on=datetime.date(2026, 11, 25),
+        ends_on=datetime.date(2026, 12, 10),
+        created_by=coordinacion,
+    )
+    return {
+        "training_session": session,
+        "training_certificate": certificate,
+        "campaign": campaign,
+    }
 
 
 def _public_report() -> Any:

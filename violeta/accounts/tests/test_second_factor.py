@@ -81,6 +81,8 @@ OPEN_TO_UNVERIFIED = {
     "report:follow_up",
     "report:thread",
     "report:leave",
+    "verify:check",
+    "verify:code",
     "set_language",
     "accounts:logout",
     "accounts:second_factor_enrol",
