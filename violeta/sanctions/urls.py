@@ -1,6 +1,7 @@
 from django.urls import path
 
 from violeta.sanctions import views
+from violeta.sanctions.views_accused import urlpatterns as accused
 from violeta.sanctions.views_investigation import urlpatterns as investigation
 from violeta.sanctions.views_retaliation import urlpatterns as retaliation
 
@@ -22,5 +23,6 @@ urlpatterns = [
     path("medida/<uuid:pk>/cumplimiento/", views.measure_compliance, name="compliance"),
     path("medida/<uuid:pk>/renovar/", views.measure_renew, name="renew"),
     *investigation,
+    *accused,
     *retaliation,
 ]
