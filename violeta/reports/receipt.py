@@ -22,6 +22,8 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
+from violeta.accounts.lockout import client_ip
+
 DIGITS = 16
 
 
@@ -61,8 +63,9 @@ def receipt_hash(receipt: str) -> str:
 
 
 def _client_key(request: HttpRequest, scope: str) -> str:
-    """A keyed, non-reversible handle for the client in one throttle scope."""
-    address = request.META.get("REMOTE_ADDR", "")
+    """A keyed, non-reversible handle for the client in one throttle scope. Behind the reverse
+    proxy the address is the one it saw (as for the login lockout), not the proxy's own."""
+    address = client_ip(request) or ""
     digest = hmac.new(
         settings.SECRET_KEY.encode(), f"{scope}:{address}".encode(), hashlib.sha256
     ).hexdigest()

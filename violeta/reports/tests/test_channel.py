@@ -194,3 +194,17 @@ def test_the_same_receipt_hashes_the_same_and_a_new_pepper_changes_it(settings: 
     assert receipt_hash("1234 5678 9012 3457") != first
     settings.RECEIPT_PEPPER = "another-pepper-for-tests-000000000000000"
     assert receipt_hash("1234 5678 9012 3456") != first
+
+
+def test_behind_the_proxy_each_visitor_has_her_own_count(catalogs: None, settings: Any) -> None:
+    """All requests reach the app from the proxy: the count follows the address it forwards,
+    or one person could lock everybody out of their receipts."""
+    settings.BEHIND_TLS_PROXY = True
+    settings.RECEIPT_FAILURE_LIMIT = 2
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    first = Client(HTTP_X_FORWARDED_FOR="198.51.100.1", **proxy)
+    second = Client(HTTP_X_FORWARDED_FOR="198.51.100.2", **proxy)
+    for _attempt in range(2):
+        first.post(reverse("report:follow_up"), {"receipt": "0000 0000 0000 0000"})
+    assert first.post(reverse("report:follow_up"), {"receipt": "1"}).status_code == 429
+    assert second.post(reverse("report:follow_up"), {"receipt": "1"}).status_code == 400
