@@ -201,9 +201,8 @@ def test_behind_the_proxy_each_visitor_has_her_own_count(catalogs: None, setting
     or one person could lock everybody out of their receipts."""
     settings.BEHIND_TLS_PROXY = True
     settings.RECEIPT_FAILURE_LIMIT = 2
-    proxy = {"REMOTE_ADDR": "10.0.0.1"}
-    first = Client(HTTP_X_FORWARDED_FOR="198.51.100.1", **proxy)
-    second = Client(HTTP_X_FORWARDED_FOR="198.51.100.2", **proxy)
+    first = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    second = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.2")
     for _attempt in range(2):
         first.post(reverse("report:follow_up"), {"receipt": "0000 0000 0000 0000"})
     assert first.post(reverse("report:follow_up"), {"receipt": "1"}).status_code == 429
