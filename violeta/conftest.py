@@ -173,6 +173,18 @@ def persona(request: pytest.FixtureRequest) -> Any:
     return request.getfixturevalue(request.param)
 
 
+@pytest.fixture(autouse=True)
+def _spanish_by_default() -> Any:
+    """Every test starts in the site's language: a request in English earlier in the same
+    thread (the test client runs views in it) must not change what a later test reads."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _fast_password_hashing() -> Any:
     """Argon2 is slow by design; tests create hundreds of accounts. Production keeps Argon2
