@@ -173,8 +173,9 @@ def session_convene(
             convened_by=actor,
             quorum_required=quorum_for(len(active)),
         )
+        conflicts = {m.pk: member_conflict(member=m, case=procedure.case) for m in chosen}
         for member in chosen:
-            conflict = member_conflict(member=member, case=procedure.case)
+            conflict = conflicts[member.pk]
             SessionMember.objects.create(
                 session=session, member=member, excuse=conflict.value if conflict else ""
             )
@@ -183,7 +184,7 @@ def session_convene(
             target=session,
             detail={"session": number, "members": len(chosen)},
         )
-        recipients = [m.user for m in chosen if not member_conflict(member=m, case=procedure.case)]
+        recipients = [m.user for m in chosen if conflicts[m.pk] is None]
         transaction.on_commit(
             lambda: notifications_send(
                 recipients=recipients,
