@@ -140,6 +140,7 @@ CAPABILITIES: tuple[Capability, ...] = (
         _("Estadística"),
         _("Indicadores agregados que nunca exponen a una persona."),
         roles.can_see_statistics,
+        "stats:dashboard",
     ),
     Capability(
         _("Procedimientos del comité y del OIC"),

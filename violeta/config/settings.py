@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "violeta.sanctions",
     "violeta.reports",
     "violeta.training",
+    "violeta.stats",
+    "violeta.synthetic",
+    "violeta.bench",
     "violeta.portal",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -360,6 +363,13 @@ RECEIPT_ARGON2_MEMORY_KIB = env.get_int(
 )
 # Reports never turned into a case are destroyed this many days after they arrive; staff are
 # warned REPORT_EXPIRY_WARNING_DAYS before.
+# Statistics: a published cell counting fewer people than this is suppressed (with its
+# complements). 5 follows the GBVIMS information-sharing practice; never lower than 3.
+STATS_MIN_CELL = env.get_int("STATS_MIN_CELL", default=5, minimum=3, maximum=50)
+# INEGI keys of the state and municipality that register, for the national registry's export
+# (08 Chihuahua; 019 the municipality of Chihuahua).
+STATS_ENTIDAD = env.get_str("STATS_ENTIDAD", default="08")
+STATS_MUNICIPIO = env.get_str("STATS_MUNICIPIO", default="019")
 REPORT_RETENTION_DAYS = env.get_int("REPORT_RETENTION_DAYS", default=90, minimum=7, maximum=3650)
 REPORT_EXPIRY_WARNING_DAYS = env.get_int(
     "REPORT_EXPIRY_WARNING_DAYS", default=7, minimum=1, maximum=60

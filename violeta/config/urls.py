@@ -20,6 +20,7 @@ urlpatterns = [
     path("reportes/", include("violeta.reports.urls")),
     path("capacitacion/", include("violeta.training.urls")),
     path("constancia/", include("violeta.training.urls_public")),
+    path("estadistica/", include("violeta.stats.urls")),
     path("avisos/", include("violeta.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # One way in for everybody: the admin's own login page sends people to the staff login.

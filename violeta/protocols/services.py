@@ -38,6 +38,7 @@ from violeta.protocols.models import (
 from violeta.protocols.schema import ENTERED, Protocol, Transition
 from violeta.protocols.schema import Deadline as DeadlineSpec
 from violeta.protocols.services_definitions import protocol_definition
+from violeta.protocols.signals import deadline_flagged
 
 
 class TransitionRefused(Exception):
@@ -344,6 +345,7 @@ def deadlines_run(*, now: datetime.datetime | None = None) -> DeadlineReport:
         ):
             continue
         report.deadlines_flagged += 1
+        deadline_flagged.send(sender=Deadline, run=deadline.run)
         stage = protocol_definition(deadline.run.protocol).stage(deadline.stage)
         _tell(deadline.run, list(stage.responsible) or ["coordinacion"], report)
     tasks = RunTask.objects.filter(

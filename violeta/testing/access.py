@@ -556,6 +556,10 @@ ROUTES: tuple[Route, ...] = (
         kwargs=the_campaign,
     ),
     Route("training:coverage", NOT_FOUND, COORDINACION_OK),
+    # Statistics: coordinación only; aggregates, and the de-identified registry export.
+    Route("stats:dashboard", NOT_FOUND, COORDINACION_OK),
+    Route("stats:export", NOT_FOUND, COORDINACION_OK, data={"tabla": "tipos", "formato": "csv"}),
+    Route("stats:banavim", NOT_FOUND, COORDINACION_OK, data={"formato": "csv"}),
     # Only a person given the specific permission (none of the personas) may override.
     Route("cases:consent_override", NOT_FOUND, {ANONYMOUS: TO_LOGIN}, kwargs=the_case),
     Route(

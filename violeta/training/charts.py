@@ -74,8 +74,16 @@ def _svg(
     )
 
 
-def bar_chart(*, chart_id: str, title: str, description: str, bars: Sequence[Bar]) -> SafeString:
-    """Horizontal bars from 0 to 100 %, one per row, each labelled and with its value."""
+def bar_chart(
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    bars: Sequence[Bar],
+    missing: str | None = None,
+) -> SafeString:
+    """Horizontal bars from 0 to 100 %, one per row, each labelled and with its value.
+    ``missing`` is what a bar without a value says (by default, that nobody is counted)."""
     label_width = min(
         max((len(_fit(bar.label)) for bar in bars), default=10) * CHAR_WIDTH + 12, 250
     )
@@ -114,7 +122,10 @@ def bar_chart(*, chart_id: str, title: str, description: str, bars: Sequence[Bar
         y = top + index * row_height
         baseline = y + row_height / 2 + 4
         width = 0.0 if bar.percent is None else plot * max(0.0, min(bar.percent, 100.0)) / 100
-        value = _("sin personal") if bar.percent is None else percent_text(bar.percent)
+        if bar.percent is None:
+            value = missing if missing is not None else _("sin personal")
+        else:
+            value = percent_text(bar.percent)
         if bar.note:
             value = f"{value} ({bar.note})"
         parts.append(

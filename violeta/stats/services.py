@@ -1,0 +1,224 @@
+"""Keeping the rollup equal to the records: mark, refresh, rebuild, verify."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+from uuid import UUID
+
+from django.db import connection, transaction
+
+from violeta.cases.models import Case
+from violeta.stats.facts import Contribution, contributions, month_of
+from violeta.stats.models import CaseFact, PendingFact, RollupCell
+
+BATCH = 2000
+RollupKey = tuple[Any, str, str, str]  # (month, dependencia, dimension, value)
+
+_UPSERT = (
+    "INSERT INTO stats_rollupcell (month, dependencia, dimension, value, n) "
+    "VALUES (%s, %s, %s, %s, %s) "
+    "ON CONFLICT (month, dependencia, dimension, value) "
+    "DO UPDATE SET n = stats_rollupcell.n + excluded.n"
+)
+
+
+def _rollup_keys(month: Any, dependencia: str, rows: Iterable[Sequence[Any]]) -> Counter[RollupKey]:
+    counts: Counter[RollupKey] = Counter()
+    for dimension, value, n in rows:
+        counts[(month, dependencia, dimension, value)] += n
+    return counts
+
+
+def _contribution_keys(contribution: Contribution) -> Counter[RollupKey]:
+    if not contribution.counted:
+        return Counter()
+    return _rollup_keys(contribution.month, contribution.dependencia, contribution.as_rows())
+
+
+def _fact_keys(fact: CaseFact) -> Counter[RollupKey]:
+    if not fact.counted:
+        return Counter()
+    return _rollup_keys(fact.month, fact.dependencia, fact.cells)
+
+
+def _apply(deltas: Counter[RollupKey]) -> None:
+    # One statement per changed cell, in key order so two refreshes never deadlock. The upsert
+    # (INSERT … ON CONFLICT DO UPDATE, in SQLite and PostgreSQL) adds atomically: two
+    # transactions adding to the same cell both count.
+    rows = [(*key, n) for key, n in sorted(deltas.items(), key=lambda item: item[0]) if n]
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(_UPSERT, rows)
+
+
+def pending_mark(case_ids: Iterable[UUID]) -> None:
+    """Note, inside the writing transaction, that these cases' facts must be recomputed, and
+    recompute them once the transaction commits."""
+    ids = {case_id for case_id in case_ids if case_id is not None}
+    if not ids:
+        return
+    PendingFact.objects.bulk_create(
+        [PendingFact(case_id=case_id) for case_id in ids], ignore_conflicts=True
+    )
+    transaction.on_commit(lambda: facts_refresh(ids), robust=True)
+
+
+def facts_refresh(case_ids: Iterable[UUID]) -> int:
+    """Recompute these cases' facts and apply the difference to the rollup. Returns how many
+    facts changed."""
+    ids = sorted(set(case_ids), key=str)
+    changed = 0
+    for start in range(0, len(ids), BATCH):
+        changed += _refresh_batch(ids[start : start + BATCH])
+    return changed
+
+
+def _refresh_batch(ids: list[UUID]) -> int:
+    with transaction.atomic():
+        # Placeholders first, so that every fact row exists and can be locked: two refreshes
+        # of the same case then run one after the other.
+        existing = set(CaseFact.objects.filter(case_id__in=ids).values_list("case_id", flat=True))
+        missing = [case_id for case_id in ids if case_id not in existing]
+        if missing:
+            cases = Case.objects.filter(pk__in=missing).values_list("pk", "registered_at")
+            CaseFact.objects.bulk_create(
+                [
+                    CaseFact(case_id=pk, month=month_of(at), dependencia="", counted=False)
+                    for pk, at in cases
+                ],
+                ignore_conflicts=True,
+            )
+        facts = {
+            fact.case_id: fact
+            for fact in CaseFact.objects.select_for_update().filter(case_id__in=ids).order_by("pk")
+        }
+        fresh = contributions(ids)
+        deltas: Counter[RollupKey] = Counter()
+        to_update = []
+        for case_id, fact in facts.items():
+            contribution = fresh.get(case_id)
+            if contribution is None:
+                continue  # the case is being deleted; its pre_delete removed the contribution
+            new_rows = contribution.as_rows()
+            if (
+                fact.counted == contribution.counted
+                and fact.month == contribution.month
+                and fact.dependencia == contribution.dependencia
+                and fact.cells == new_rows
+            ):
+                continue
+            deltas.update(_contribution_keys(contribution))
+            deltas.subtract(_fact_keys(fact))
+            fact.counted = contribution.counted
+            fact.month = contribution.month
+            fact.dependencia = contribution.dependencia
+            fact.cells = new_rows
+            to_update.append(fact)
+        _apply(deltas)
+        if to_update:
+            CaseFact.objects.bulk_update(to_update, ["counted", "month", "dependencia", "cells"])
+        PendingFact.objects.filter(case_id__in=ids).delete()
+    return len(to_update)
+
+
+def fact_remove(case_id: UUID) -> None:
+    """A case is being deleted: take its contribution out of the rollup."""
+    with transaction.atomic():
+        fact = CaseFact.objects.select_for_update().filter(case_id=case_id).first()
+        if fact is None:
+            return
+        deltas: Counter[RollupKey] = Counter()
+        deltas.subtract(_fact_keys(fact))
+        _apply(deltas)
+        fact.delete()
+        PendingFact.objects.filter(case_id=case_id).delete()
+
+
+def pending_refresh(*, limit: int = 5000) -> int:
+    """Recompute the facts a crash or a rolled-back refresh left pending (usually none)."""
+    ids = list(PendingFact.objects.order_by("marked_at").values_list("case_id", flat=True)[:limit])
+    if not ids:
+        return 0
+    present = set(Case.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    PendingFact.objects.filter(case_id__in=[i for i in ids if i not in present]).delete()
+    return facts_refresh(present)
+
+
+@dataclasses.dataclass
+class RebuildReport:
+    cases: int = 0
+    counted: int = 0
+    cells: int = 0
+
+
+def facts_rebuild(*, progress: Callable[[int, int], None] | None = None) -> RebuildReport:
+    """Recompute every fact and the whole rollup from the records, in batches."""
+    report = RebuildReport()
+    total = Case.objects.count()
+    rollup: Counter[RollupKey] = Counter()
+    with transaction.atomic():
+        PendingFact.objects.all().delete()
+        CaseFact.objects.all().delete()
+        RollupCell.objects.all().delete()
+        last = None
+        while True:
+            page = Case.objects.order_by("pk")
+            if last is not None:
+                page = page.filter(pk__gt=last)
+            ids = list(page.values_list("pk", flat=True)[:BATCH])
+            if not ids:
+                break
+            last = ids[-1]
+            batch = contributions(ids)
+            facts = []
+            for contribution in batch.values():
+                facts.append(
+                    CaseFact(
+                        case_id=contribution.case_id,
+                        counted=contribution.counted,
+                        month=contribution.month,
+                        dependencia=contribution.dependencia,
+                        cells=contribution.as_rows(),
+                    )
+                )
+                rollup.update(_contribution_keys(contribution))
+                report.counted += contribution.counted
+            CaseFact.objects.bulk_create(facts, batch_size=1000)
+            report.cases += len(ids)
+            if progress is not None:
+                progress(report.cases, total)
+        cells = [
+            RollupCell(month=month, dependencia=dep, dimension=dim, value=value, n=n)
+            for (month, dep, dim, value), n in sorted(rollup.items(), key=lambda item: item[0])
+            if n
+        ]
+        RollupCell.objects.bulk_create(cells, batch_size=2000)
+        report.cells = len(cells)
+    return report
+
+
+def rollup_differences() -> dict[RollupKey, tuple[int, int]]:
+    """Every cell where the stored rollup and a fresh computation from the records disagree:
+    {key: (stored, fresh)}. Empty when all is well."""
+    fresh: Counter[RollupKey] = Counter()
+    last = None
+    while True:
+        page = Case.objects.order_by("pk")
+        if last is not None:
+            page = page.filter(pk__gt=last)
+        ids = list(page.values_list("pk", flat=True)[:BATCH])
+        if not ids:
+            break
+        last = ids[-1]
+        for contribution in contributions(ids).values():
+            fresh.update(_contribution_keys(contribution))
+    stored: Counter[RollupKey] = Counter()
+    for month, dep, dim, value, n in RollupCell.objects.values_list(
+        "month", "dependencia", "dimension", "value", "n"
+    ):
+        stored[(month, dep, dim, value)] += n
+    keys = {key for key, n in stored.items() if n} | {key for key, n in fresh.items() if n}
+    return {key: (stored[key], fresh[key]) for key in keys if stored[key] != fresh[key]}

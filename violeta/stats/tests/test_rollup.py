@@ -1,0 +1,305 @@
+"""The rollup follows every write, and always equals counting from the records."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from violeta.cases.models import Case, CaseStatus, ConsentDecision, Incident, StatusChange
+from violeta.catalogs.models import Dependencia, Institution
+from violeta.detection.models import RiskAssessment
+from violeta.protocols.models import Deadline, ProtocolRun
+from violeta.protocols.selectors_definitions import protocols_current
+from violeta.protocols.services import deadlines_run, run_start
+from violeta.referrals.models import Referral, ReferralEvent
+from violeta.stats.facts import SUBJECT, DeadlineOutcome, Dimension, month_of
+from violeta.stats.models import CaseFact, PendingFact, RollupCell
+from violeta.stats.services import facts_rebuild, pending_refresh, rollup_differences
+from violeta.stats.tests.helpers import incident_add, risk_add, stats_case
+from violeta.testing.factories import UserFactory, consent_give
+
+MONTH = datetime.date(2026, 3, 1)
+
+
+def rollup(dimension: str) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for value, n in RollupCell.objects.filter(dimension=dimension).values_list("value", "n"):
+        counts[value] += n
+    return +counts
+
+
+@pytest.fixture
+def worker(catalogs: None) -> Any:
+    from violeta.accounts.roles import Role
+
+    return UserFactory(role=Role.COORDINACION, dependencia=Dependencia.objects.get(code="imm"))
+
+
+def test_only_a_case_with_her_consent_is_counted_and_a_withdrawal_removes_it(
+    worker: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        asked_no = stats_case(user=worker, month=MONTH, consent=False)
+        never_asked = stats_case(user=worker, month=MONTH, consent=None)
+        yes = stats_case(user=worker, month=MONTH, consent=True, types=("fisica", "sexual"))
+    assert rollup(Dimension.CASES) == {"": 1}
+    assert rollup(Dimension.TYPE) == {"fisica": 1, "sexual": 1}
+    assert not PendingFact.objects.exists()
+    assert not CaseFact.objects.get(case=asked_no).counted
+    assert not CaseFact.objects.get(case=never_asked).counted
+
+    with django_capture_on_commit_callbacks(execute=True):
+        consent_give(yes, purpose="estadistica", granted=False)
+    assert rollup(Dimension.CASES) == {}
+    assert rollup(Dimension.TYPE) == {}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        consent_give(asked_no, purpose="estadistica", granted=True)
+    assert rollup(Dimension.CASES) == {"": 1}
+
+
+def test_a_write_whose_refresh_never_ran_is_picked_up_from_the_pending_marks(
+    worker: Any,
+) -> None:
+    # Without the commit callbacks (as after a crash between commit and refresh), the mark
+    # written inside the transaction remains.
+    case = stats_case(user=worker, month=MONTH, risk="alto")
+    assert PendingFact.objects.filter(case_id=case.pk).exists()
+    assert rollup(Dimension.CASES) == {}
+    pending_refresh()
+    assert rollup(Dimension.RISK) == {"alto": 1}
+    assert not PendingFact.objects.exists()
+    assert rollup_differences() == {}
+
+
+def test_the_newest_risk_assessment_and_the_first_attention_are_what_count(
+    worker: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        case = stats_case(
+            user=worker, month=MONTH, risk="bajo", attended_after=datetime.timedelta(hours=30)
+        )
+    assert rollup(Dimension.RISK) == {"bajo": 1}
+    assert rollup(Dimension.FIRST_ATTENTION) == {"1_a_3_dias": 1}
+    with django_capture_on_commit_callbacks(execute=True):
+        risk_add(case, user=worker, level="extremo")
+    assert rollup(Dimension.RISK) == {"extremo": 1}
+
+
+def test_closing_a_case_moves_it_between_open_and_closed(
+    worker: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        case = stats_case(user=worker, month=MONTH)
+    assert rollup(Dimension.STATUS) == {CaseStatus.OPEN: 1}
+    # As the closure service does: a bulk update, and the StatusChange beside it.
+    with django_capture_on_commit_callbacks(execute=True):
+        Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED)
+        StatusChange.objects.create(
+            case=case, to_status=CaseStatus.CLOSED, reason="atendido", actor=worker
+        )
+    assert rollup(Dimension.STATUS) == {CaseStatus.CLOSED: 1}
+
+
+def test_a_referral_status_change_moves_its_count(
+    worker: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        case = stats_case(user=worker, month=MONTH)
+        referral = Referral.objects.create(
+            case=case,
+            institution=Institution.objects.order_by("pk")[0],
+            service="juridica",
+            reason="Motivo.",
+            proposed_by=worker,
+        )
+    assert rollup(Dimension.REFERRAL) == {"propuesta": 1}
+    with django_capture_on_commit_callbacks(execute=True):
+        Referral.objects.filter(pk=referral.pk).update(status="enviada")
+        ReferralEvent.objects.create(
+            referral=referral,
+            position=1,
+            from_status="propuesta",
+            to_status="enviada",
+            actor=worker,
+        )
+    assert rollup(Dimension.REFERRAL) == {"enviada": 1}
+
+
+def test_the_deadline_sweep_moves_a_running_deadline_to_overdue(
+    worker: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        case = stats_case(user=worker, month=MONTH)
+        run = run_start(protocol=protocols_current()[0], subject=case, actor=worker)
+        deadline = Deadline.objects.create(
+            run=run, stage="registro", due_at=timezone.now() + datetime.timedelta(hours=24)
+        )
+    assert ProtocolRun.objects.get(subject_type=SUBJECT, subject_id=str(case.pk)) == run
+    running = f"{deadline.stage}|{DeadlineOutcome.RUNNING}"
+    assert rollup(Dimension.DEADLINE) == {running: 1}
+    with django_capture_on_commit_callbacks(execute=True):
+        deadlines_run(now=deadline.due_at + datetime.timedelta(minutes=1))
+    assert rollup(Dimension.DEADLINE) == {f"{deadline.stage}|{DeadlineOutcome.OVERDUE}": 1}
+
+
+def test_verify_reports_a_drift_and_rebuild_repairs_it(
+    worker: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        stats_case(user=worker, month=MONTH, types=("fisica",))
+    call_command("stats_verify")
+    RollupCell.objects.filter(dimension=Dimension.TYPE).update(n=7)
+    with pytest.raises(CommandError, match="difiere"):
+        call_command("stats_verify")
+    call_command("stats_rebuild")
+    call_command("stats_verify")
+    assert rollup(Dimension.TYPE) == {"fisica": 1}
+
+
+def test_deleting_a_case_takes_it_out(worker: Any, django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        case = stats_case(user=worker, month=MONTH)
+    assert rollup(Dimension.CASES) == {"": 1}
+    Incident.objects.filter(case=case).delete()
+    case.delete()
+    assert rollup(Dimension.CASES) == {}
+
+
+# --- Property: after any sequence of writes, the rollup equals counting directly ----------------
+
+
+def direct_counts() -> dict[tuple[datetime.date, str, str, str], int]:
+    """Counted straight from the records with the ORM, not through ``stats.facts``."""
+    newest_consent = (
+        ConsentDecision.objects.filter(case=OuterRef("pk"), purpose="estadistica")
+        .order_by("-decided_at", "-id")
+        .values("granted")[:1]
+    )
+    newest_risk = (
+        RiskAssessment.objects.filter(case=OuterRef("pk"))
+        .order_by("-assessed_at", "-id")
+        .values("level")[:1]
+    )
+    cases = Case.objects.annotate(granted=Subquery(newest_consent), risk=Subquery(newest_risk))
+    counts: Counter[tuple[datetime.date, str, str, str]] = Counter()
+    counted: dict[Any, tuple[datetime.date, str]] = {}
+    for case in cases.filter(granted=True).select_related("dependencia"):
+        key = (month_of(case.registered_at), case.dependencia.code)
+        counted[case.pk] = key
+        counts[(*key, Dimension.CASES, "")] += 1
+        counts[(*key, Dimension.STATUS, case.status)] += 1
+        counts[(*key, Dimension.RISK, case.risk or "sin_valoracion")] += 1
+    seen: set[tuple[Any, str]] = set()
+    for incident in Incident.objects.filter(case_id__in=counted).prefetch_related("violence_types"):
+        for violence_type in incident.violence_types.all():
+            if (incident.case_id, violence_type.code) not in seen:
+                seen.add((incident.case_id, violence_type.code))
+                counts[(*counted[incident.case_id], Dimension.TYPE, violence_type.code)] += 1
+    for referral in Referral.objects.filter(case_id__in=counted):
+        counts[(*counted[referral.case_id], Dimension.REFERRAL, referral.status)] += 1
+    return dict(+counts)
+
+
+def stored_counts(dimensions: set[str]) -> dict[tuple[datetime.date, str, str, str], int]:
+    counts: Counter[tuple[datetime.date, str, str, str]] = Counter()
+    for row in RollupCell.objects.filter(dimension__in=dimensions).values_list(
+        "month", "dependencia", "dimension", "value", "n"
+    ):
+        counts[row[:4]] += row[4]
+    return dict(+counts)
+
+
+OPERATIONS = st.lists(
+    st.tuples(
+        st.sampled_from(["new", "consent", "withdraw", "type", "risk", "close", "refer"]),
+        st.integers(min_value=0, max_value=50),
+        st.sampled_from(["fisica", "sexual", "psicologica", "economica"]),
+        st.sampled_from(["bajo", "medio", "alto"]),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(operations=OPERATIONS)
+def test_after_random_writes_the_rollup_equals_direct_counts(
+    worker: Any, django_capture_on_commit_callbacks: Any, operations: list[Any]
+) -> None:
+    other = UserFactory(role="enlace", dependencia=Dependencia.objects.get(code="tesoreria"))
+    institution = Institution.objects.order_by("pk")[0]
+    months = [datetime.date(2025, 11, 1), datetime.date(2026, 2, 1)]
+    for kind, pick, code, level in operations:
+        cases = list(Case.objects.order_by("registered_at", "pk"))
+        with django_capture_on_commit_callbacks(execute=True):
+            if kind == "new" or not cases:
+                stats_case(
+                    user=(worker, other)[pick % 2],
+                    month=months[pick % 2],
+                    consent=(True, False, None)[pick % 3],
+                    types=(code,),
+                )
+                continue
+            case = cases[pick % len(cases)]
+            if kind == "consent":
+                consent_give(case, purpose="estadistica", granted=True)
+            elif kind == "withdraw":
+                consent_give(case, purpose="estadistica", granted=False)
+            elif kind == "type":
+                incident_add(case, user=worker, types=(code,))
+            elif kind == "risk":
+                risk_add(case, user=worker, level=level)
+            elif kind == "close":
+                status = CaseStatus.CLOSED if case.status == CaseStatus.OPEN else CaseStatus.OPEN
+                Case.objects.filter(pk=case.pk).update(status=status, closed_at=timezone.now())
+                StatusChange.objects.create(
+                    case=case, to_status=status, reason="prueba", actor=worker
+                )
+            elif kind == "refer":
+                Referral.objects.create(
+                    case=case,
+                    institution=institution,
+                    service="juridica",
+                    reason="Motivo.",
+                    proposed_by=worker,
+                )
+    dimensions = {
+        Dimension.CASES,
+        Dimension.STATUS,
+        Dimension.RISK,
+        Dimension.TYPE,
+        Dimension.REFERRAL,
+    }
+    assert stored_counts(dimensions) == direct_counts()
+    assert rollup_differences() == {}
+
+
+def test_rebuild_gives_the_same_rollup_as_the_incremental_path(
+    worker: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        for index in range(6):
+            stats_case(
+                user=worker,
+                month=MONTH,
+                types=(("fisica", "sexual", "psicologica")[index % 3],),
+                risk=("bajo", "alto", None)[index % 3],
+            )
+    before = stored_counts({d for d in vars(Dimension).values() if isinstance(d, str)})
+    report = facts_rebuild()
+    assert report.cases == 6 and report.counted == 6
+    after = stored_counts({d for d in vars(Dimension).values() if isinstance(d, str)})
+    assert before == after
