@@ -28,6 +28,8 @@ class CaseFact(models.Model):
     class Meta:
         verbose_name = _("aporte de un caso a la estadística")
         verbose_name_plural = _("aportes de los casos a la estadística")
+        # A year's counted cases: the measures in force and the per-incident export.
+        indexes = [models.Index(fields=["month", "counted"])]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.month:%Y-%m}"
