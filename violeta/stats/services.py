@@ -54,16 +54,46 @@ def _apply(deltas: Counter[RollupKey]) -> None:
             cursor.executemany(_UPSERT, rows)
 
 
+class _RefreshOnCommit:
+    """The one commit callback of a transaction: the cases it marked."""
+
+    def __init__(self) -> None:
+        self.ids: set[UUID] = set()
+        self.ran = False
+
+    def __call__(self) -> None:
+        self.ran = True
+        facts_refresh(self.ids)
+
+
+def _callback_of_transaction() -> _RefreshOnCommit | None:
+    # Django drops a rolled-back transaction's (or savepoint's) callbacks, so a callback still
+    # in the list belongs to the transaction in progress.
+    for _savepoints, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, _RefreshOnCommit) and not callback.ran:
+            return callback
+    return None
+
+
 def pending_mark(case_ids: Iterable[UUID]) -> None:
     """Note, inside the writing transaction, that these cases' facts must be recomputed, and
-    recompute them once the transaction commits."""
+    recompute them once the transaction commits: one mark and one refresh per case and
+    transaction, however many rows of the case it writes."""
     ids = {case_id for case_id in case_ids if case_id is not None}
+    callback = _callback_of_transaction() if connection.in_atomic_block else None
+    if callback is not None:
+        ids -= callback.ids
     if not ids:
         return
     PendingFact.objects.bulk_create(
         [PendingFact(case_id=case_id) for case_id in ids], ignore_conflicts=True
     )
-    transaction.on_commit(lambda: facts_refresh(ids), robust=True)
+    if callback is None:
+        callback = _RefreshOnCommit()
+        callback.ids |= ids
+        transaction.on_commit(callback, robust=True)
+    else:
+        callback.ids |= ids
 
 
 def facts_refresh(case_ids: Iterable[UUID]) -> int:

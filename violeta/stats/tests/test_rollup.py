@@ -303,3 +303,35 @@ def test_rebuild_gives_the_same_rollup_as_the_incremental_path(
     assert report.cases == 6 and report.counted == 6
     after = stored_counts({d for d in vars(Dimension).values() if isinstance(d, str)})
     assert before == after
+
+
+def test_a_case_is_marked_and_refreshed_once_per_transaction(
+    worker: Any, django_capture_on_commit_callbacks: Any, django_assert_num_queries: Any
+) -> None:
+    from django.db import transaction
+
+    from violeta.stats.services import pending_mark
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case = stats_case(user=worker, month=MONTH)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with transaction.atomic():
+            pending_mark([case.pk])
+            with django_assert_num_queries(0):
+                pending_mark([case.pk])
+        assert PendingFact.objects.filter(case_id=case.pk).exists()
+    assert len(callbacks) == 1
+    assert not PendingFact.objects.exists()
+    # A rolled-back savepoint takes its mark with it; the next write marks again.
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        PendingFact.objects.all().delete()
+        try:
+            with transaction.atomic():
+                pending_mark([case.pk])
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        assert not PendingFact.objects.exists()
+        pending_mark([case.pk])
+        assert PendingFact.objects.filter(case_id=case.pk).exists()
+    assert len(callbacks) == 1
