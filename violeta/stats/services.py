@@ -185,8 +185,15 @@ class RebuildReport:
 
 
 def facts_rebuild(*, progress: Callable[[int, int], None] | None = None) -> RebuildReport:
-    """Recompute every fact and the whole rollup from the records, in batches."""
+    """Recompute every fact and the whole rollup from the records: set-based SQL on
+    PostgreSQL (``rebuild_sql``), batches through ``facts.contributions`` elsewhere."""
     report = RebuildReport()
+    if connection.vendor == "postgresql":
+        from violeta.stats.rebuild_sql import rebuild_sql
+
+        with transaction.atomic():
+            report.cases, report.counted, report.cells = rebuild_sql()
+        return report
     total = Case.objects.count()
     rollup: Counter[RollupKey] = Counter()
     with transaction.atomic():

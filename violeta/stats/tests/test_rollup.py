@@ -287,22 +287,60 @@ def test_after_random_writes_the_rollup_equals_direct_counts(
     assert rollup_differences() == {}
 
 
-def test_rebuild_gives_the_same_rollup_as_the_incremental_path(
+def test_rebuild_gives_the_same_facts_and_rollup_as_the_incremental_path(
     worker: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
+    """On PostgreSQL the rebuild is set-based SQL: it must agree with the Python path that
+    every write takes, on every dimension."""
+    institution = Institution.objects.order_by("pk")[0]
     with django_capture_on_commit_callbacks(execute=True):
-        for index in range(6):
-            stats_case(
+        for index in range(8):
+            case = stats_case(
                 user=worker,
-                month=MONTH,
-                types=(("fisica", "sexual", "psicologica")[index % 3],),
+                month=(MONTH, datetime.date(2025, 12, 1))[index % 2],
+                types=(("fisica", "sexual"), ("psicologica",), ("sexual",))[index % 3],
+                modalities=(("laboral_docente",), ("familiar", "comunidad"))[index % 2],
                 risk=("bajo", "alto", None)[index % 3],
+                attended_after=(None, datetime.timedelta(hours=5 + 90 * index))[index % 2],
+                consent=(True, True, True, False)[index % 4],
             )
-    before = stored_counts({d for d in vars(Dimension).values() if isinstance(d, str)})
+            if index % 2:
+                risk_add(case, user=worker, level="medio")
+                Referral.objects.create(
+                    case=case,
+                    institution=institution,
+                    service="juridica",
+                    reason="Motivo.",
+                    proposed_by=worker,
+                )
+            party = case.parties.get(kind="persona_afectada")
+            party.age = (None, 15, 33, 70)[index % 4]
+            party.age_range = "" if index % 4 else "18-29"
+            party.save()
+            run = run_start(protocol=protocols_current()[0], subject=case, actor=worker)
+            due = timezone.now() - datetime.timedelta(days=index)
+            Deadline.objects.create(
+                run=run,
+                stage="registro",
+                due_at=due,
+                met_at=(None, due, due + datetime.timedelta(hours=1))[index % 3],
+                overdue_at=due if index % 3 == 0 and index % 2 else None,
+            )
+    everything = {d for d in vars(Dimension).values() if isinstance(d, str)}
+    before = stored_counts(everything)
+    cells_before = {f.case_id: f.cells for f in CaseFact.objects.all()}
+    assert {key[2] for key in before} >= {
+        Dimension.AGE,
+        Dimension.FIRST_ATTENTION,
+        Dimension.DEADLINE,
+        Dimension.REFERRAL,
+        Dimension.MODALITY,
+    }
     report = facts_rebuild()
-    assert report.cases == 6 and report.counted == 6
-    after = stored_counts({d for d in vars(Dimension).values() if isinstance(d, str)})
-    assert before == after
+    assert report.cases == 8 and report.counted == 6
+    assert stored_counts(everything) == before
+    assert {f.case_id: f.cells for f in CaseFact.objects.all()} == cells_before
+    assert rollup_differences() == {}
 
 
 def test_a_case_is_marked_and_refreshed_once_per_transaction(
