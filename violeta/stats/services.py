@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -177,6 +177,20 @@ def pending_refresh(*, limit: int = 5000) -> int:
     return facts_refresh(present)
 
 
+def _case_batches() -> Iterator[list[UUID]]:
+    """Every case's id, in batches, by keyset pagination on the primary key."""
+    last = None
+    while True:
+        page = Case.objects.order_by("pk")
+        if last is not None:
+            page = page.filter(pk__gt=last)
+        ids = list(page.values_list("pk", flat=True)[:BATCH])
+        if not ids:
+            return
+        last = ids[-1]
+        yield ids
+
+
 @dataclasses.dataclass
 class RebuildReport:
     cases: int = 0
@@ -200,15 +214,7 @@ def facts_rebuild(*, progress: Callable[[int, int], None] | None = None) -> Rebu
         PendingFact.objects.all().delete()
         CaseFact.objects.all().delete()
         RollupCell.objects.all().delete()
-        last = None
-        while True:
-            page = Case.objects.order_by("pk")
-            if last is not None:
-                page = page.filter(pk__gt=last)
-            ids = list(page.values_list("pk", flat=True)[:BATCH])
-            if not ids:
-                break
-            last = ids[-1]
+        for ids in _case_batches():
             batch = contributions(ids)
             facts = []
             for contribution in batch.values():
@@ -241,15 +247,7 @@ def rollup_differences() -> dict[RollupKey, tuple[int, int]]:
     """Every cell where the stored rollup and a fresh computation from the records disagree:
     {key: (stored, fresh)}. Empty when all is well."""
     fresh: Counter[RollupKey] = Counter()
-    last = None
-    while True:
-        page = Case.objects.order_by("pk")
-        if last is not None:
-            page = page.filter(pk__gt=last)
-        ids = list(page.values_list("pk", flat=True)[:BATCH])
-        if not ids:
-            break
-        last = ids[-1]
+    for ids in _case_batches():
         for contribution in contributions(ids).values():
             fresh.update(_contribution_keys(contribution))
     stored: Counter[RollupKey] = Counter()
