@@ -49,6 +49,7 @@ from violeta.sanctions.selectors import (
     may_conduct,
     member_conflict,
 )
+from violeta.sanctions.signals import measures_changed
 
 ALLEGATIONS_MIN_LENGTH = 30
 # LGRA art. 208 fr. II: between the notice and the initial hearing, 10 to 15 días hábiles.
@@ -362,6 +363,7 @@ def votes_record(*, actor: User, measure: Measure, votes: dict[Any, VoteChoice])
         )
         if not updated:
             raise ValidationError(_("Esta medida ya se votó."))
+        measures_changed.send(sender=Measure, case_ids=[measure.procedure.case_id])
         Vote.objects.bulk_create(
             Vote(measure=measure, member=members[pk], choice=choice, recorded_by=actor)
             for pk, choice in cast.items()
@@ -458,9 +460,12 @@ def measures_remind(*, now: datetime.datetime | None = None) -> tuple[int, int]:
             folio = measure.procedure.case.folio
             transaction.on_commit(functools.partial(_expiring_notice, recipients, folio))
             warned += 1
-    concluded = Measure.objects.filter(
-        Q(status=MeasureStatus.APROBADA) & Q(ends_on__lt=today)
-    ).update(status=MeasureStatus.CONCLUIDA)
+    ending = Measure.objects.filter(Q(status=MeasureStatus.APROBADA) & Q(ends_on__lt=today))
+    with transaction.atomic():
+        case_ids = set(ending.values_list("procedure__case_id", flat=True))
+        concluded = ending.update(status=MeasureStatus.CONCLUIDA)
+        if case_ids:
+            measures_changed.send(sender=Measure, case_ids=sorted(case_ids, key=str))
     return warned, concluded
 
 

@@ -30,6 +30,7 @@ from violeta.cases.models.case import AgeRange
 from violeta.detection.models import RiskAssessment
 from violeta.protocols.models import Deadline
 from violeta.referrals.models import Referral
+from violeta.sanctions.models import Measure, MeasureStatus
 
 SUBJECT = "cases.Case"
 
@@ -46,6 +47,7 @@ class Dimension:
     AGE = "edad"
     DEADLINE = "plazo"
     REFERRAL = "canalizacion"
+    MEASURE = "medida_vigente"
 
 
 NO_RISK = "sin_valoracion"
@@ -212,4 +214,9 @@ def contributions(case_ids: Sequence[UUID]) -> dict[UUID, Contribution]:
         "case_id", "status"
     ):
         result[case_id].cells[(Dimension.REFERRAL, status)] += 1
+    # Approved and not yet concluded (the daily run_measures concludes those past their end).
+    for case_id, kind in Measure.objects.filter(
+        procedure__case_id__in=counted, status=MeasureStatus.APROBADA
+    ).values_list("procedure__case_id", "kind"):
+        result[case_id].cells[(Dimension.MEASURE, kind)] += 1
     return result

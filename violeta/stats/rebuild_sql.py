@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import connection
 
+from violeta.sanctions.models import MeasureStatus
 from violeta.stats.facts import (
     ATTENTION_BUCKETS,
     ATTENTION_LATER,
@@ -123,6 +124,15 @@ STATEMENTS = [
     SELECT x.case_id, '{Dimension.REFERRAL}', x.status, COUNT(*)
     FROM referrals_referral x
     JOIN stats_tmp_base b ON b.id = x.case_id AND b.counted
+    GROUP BY 1, 2, 3
+    """,
+    f"""
+    INSERT INTO stats_tmp_cells
+    SELECT p.case_id, '{Dimension.MEASURE}', m.kind, COUNT(*)
+    FROM sanctions_measure m
+    JOIN sanctions_procedure p ON p.id = m.procedure_id
+    JOIN stats_tmp_base b ON b.id = p.case_id AND b.counted
+    WHERE m.status = '{MeasureStatus.APROBADA.value}'
     GROUP BY 1, 2, 3
     """,
     "CREATE INDEX ON stats_tmp_cells (case_id)",

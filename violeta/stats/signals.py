@@ -3,7 +3,8 @@
 Receivers, not calls from the other apps: no app imports ``stats``. Bulk updates send no signal,
 so each one that matters is covered by the row written beside it: a closure or reopening writes
 a ``StatusChange``, a referral's status change a ``ReferralEvent``, a protocol transition a
-``StageChange`` (and new ``Deadline`` rows), the deadline sweep sends ``deadline_flagged``.
+``StageChange`` (and new ``Deadline`` rows), the deadline sweep sends ``deadline_flagged``, a
+vote on a measure and the daily conclusion of measures send ``measures_changed``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from violeta.detection.models import RiskAssessment
 from violeta.protocols.models import Deadline, ProtocolRun, StageChange
 from violeta.protocols.signals import deadline_flagged
 from violeta.referrals.models import Referral, ReferralEvent
+from violeta.sanctions.models import Measure, Procedure
+from violeta.sanctions.signals import measures_changed
 from violeta.stats.facts import SUBJECT
 from violeta.stats.services import fact_remove, pending_mark
 
@@ -55,6 +58,15 @@ def _on_run_row(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 def _on_deadline_flagged(sender: Any, run: ProtocolRun, **kwargs: Any) -> None:
     pending_mark([_case_of_run(run)])  # type: ignore[list-item]
+
+
+def _on_measure(sender: Any, instance: Measure, **kwargs: Any) -> None:
+    case_id = Procedure.objects.filter(pk=instance.procedure_id).values_list("case_id", flat=True)
+    pending_mark(case_id)
+
+
+def _on_measures_changed(sender: Any, case_ids: list[UUID], **kwargs: Any) -> None:
+    pending_mark(case_ids)
 
 
 def _on_classification(
@@ -89,6 +101,8 @@ def connect() -> None:
     post_save.connect(_on_run_row, sender=StageChange, dispatch_uid="stats_StageChange")
     post_save.connect(_on_run_row, sender=Deadline, dispatch_uid="stats_Deadline")
     deadline_flagged.connect(_on_deadline_flagged, dispatch_uid="stats_deadline_flagged")
+    post_save.connect(_on_measure, sender=Measure, dispatch_uid="stats_measure")
+    measures_changed.connect(_on_measures_changed, dispatch_uid="stats_measures_changed")
     for through in (Incident.violence_types.through, Incident.violence_modalities.through):
         m2m_changed.connect(
             _on_classification, sender=through, dispatch_uid=f"stats_{through.__name__}"

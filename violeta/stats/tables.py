@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.utils import formats, timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from violeta.detection.models import RiskLevel
 from violeta.protocols.models import ProtocolVersion
 from violeta.protocols.services_definitions import protocol_definition
 from violeta.referrals.models import ReferralStatus
-from violeta.sanctions.models import Measure, MeasureKind, MeasureStatus
+from violeta.sanctions.models import MeasureKind
 from violeta.stats.facts import (
     ATTENTION_BUCKETS,
     ATTENTION_LATER,
@@ -304,23 +304,6 @@ def _rollup(period: Period) -> list[tuple[datetime.date, str, str, str, int]]:
     return [row for row in rows if row[4]]
 
 
-def _measures_in_force(period: Period, today: datetime.date) -> dict[tuple[str, str], int]:
-    """Protection measures in force today, of the counted cases registered in the period."""
-    counted = CaseFact.objects.filter(counted=True, month__gte=period.first, month__lte=period.last)
-    rows = (
-        Measure.objects.filter(
-            status=MeasureStatus.APROBADA,
-            starts_on__lte=today,
-            ends_on__gte=today,
-            procedure__case_id__in=counted.values("case_id"),
-        )
-        .values("kind", "procedure__case__dependencia__code")
-        .annotate(n=Count("id"))
-        .values_list("kind", "procedure__case__dependencia__code", "n")
-    )
-    return {(kind, dep): n for kind, dep, n in rows}
-
-
 def dashboard_build(*, year: int, today: datetime.date | None = None) -> Dashboard | None:
     """Every table of the dashboard for one year, suppressed. None for a year with no
     complete month yet."""
@@ -336,11 +319,9 @@ def dashboard_build(*, year: int, today: datetime.date | None = None) -> Dashboa
         cells[(value, dep)] = cells.get((value, dep), 0) + n
         if dim == Dimension.CASES:
             by_month[(month.isoformat(), dep)] += n
-    measures = _measures_in_force(period, today)
     dependencias = dependencias_all()
     known = {code for code, _label in dependencias}
     extra = {dep for cells in by_dim.values() for (_v, dep) in cells} - known
-    extra |= {dep for (_v, dep) in measures} - known
     if extra:
         dependencias = dependencia_labels(known | extra)
 
@@ -467,12 +448,15 @@ def dashboard_build(*, year: int, today: datetime.date | None = None) -> Dashboa
     )
     tables["medidas"] = build(
         key="medidas",
-        caption=_("Medidas de protección vigentes hoy"),
+        caption=_("Medidas de protección vigentes"),
         value_header=_("Medida"),
         unit=_("medidas"),
         values=[(str(k.value), str(k.label)) for k in MeasureKind],
-        cells=measures,
-        note=_("De los casos registrados en el periodo; cuenta medidas, no casos."),
+        cells=by_dim.get(Dimension.MEASURE, {}),
+        note=_(
+            "Aprobadas y aún no concluidas, de los casos registrados en el periodo; cuenta "
+            "medidas, no casos."
+        ),
     )
     return Dashboard(
         period=period,

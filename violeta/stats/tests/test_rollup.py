@@ -20,6 +20,7 @@ from violeta.protocols.models import Deadline, ProtocolRun
 from violeta.protocols.selectors_definitions import protocols_current
 from violeta.protocols.services import deadlines_run, run_start
 from violeta.referrals.models import Referral, ReferralEvent
+from violeta.sanctions.models import Measure, Procedure
 from violeta.stats.facts import SUBJECT, DeadlineOutcome, Dimension, month_of
 from violeta.stats.models import CaseFact, PendingFact, RollupCell
 from violeta.stats.services import facts_rebuild, pending_refresh, rollup_differences
@@ -305,6 +306,22 @@ def test_rebuild_gives_the_same_facts_and_rollup_as_the_incremental_path(
                 consent=(True, True, True, False)[index % 4],
             )
             if index % 2:
+                procedure = Procedure.objects.create(
+                    case=case,
+                    accused=case.parties.get(kind="persona_senalada"),
+                    allegations="Hechos.",
+                    opened_by=worker,
+                )
+                Measure.objects.create(
+                    procedure=procedure,
+                    kind=("no_contacto", "cambio_horario")[index % 3 % 2],
+                    subject="persona_senalada",
+                    responsible="Recursos Humanos",
+                    starts_on=timezone.localdate(),
+                    ends_on=timezone.localdate() + datetime.timedelta(days=30),
+                    status=("aprobada", "propuesta")[index % 3 % 2],
+                    proposed_by=worker,
+                )
                 risk_add(case, user=worker, level="medio")
                 Referral.objects.create(
                     case=case,
@@ -335,6 +352,7 @@ def test_rebuild_gives_the_same_facts_and_rollup_as_the_incremental_path(
         Dimension.DEADLINE,
         Dimension.REFERRAL,
         Dimension.MODALITY,
+        Dimension.MEASURE,
     }
     report = facts_rebuild()
     assert report.cases == 8 and report.counted == 6
@@ -373,3 +391,34 @@ def test_a_case_is_marked_and_refreshed_once_per_transaction(
         pending_mark([case.pk])
         assert PendingFact.objects.filter(case_id=case.pk).exists()
     assert len(callbacks) == 1
+
+
+def test_measures_in_force_follow_their_approval_and_their_daily_conclusion(
+    worker: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from violeta.sanctions.models import Measure, MeasureStatus, Procedure
+    from violeta.sanctions.services import measures_remind
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case = stats_case(user=worker, month=MONTH)
+        procedure = Procedure.objects.create(
+            case=case,
+            accused=case.parties.get(kind="persona_senalada"),
+            allegations="Hechos.",
+            opened_by=worker,
+        )
+        today = timezone.localdate()
+        Measure.objects.create(
+            procedure=procedure,
+            kind="no_contacto",
+            subject="persona_senalada",
+            responsible="Recursos Humanos",
+            starts_on=today - datetime.timedelta(days=30),
+            ends_on=today - datetime.timedelta(days=1),
+            status=MeasureStatus.APROBADA,
+            proposed_by=worker,
+        )
+    assert rollup(Dimension.MEASURE) == {"no_contacto": 1}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert measures_remind() == (0, 1)
+    assert rollup(Dimension.MEASURE) == {}
