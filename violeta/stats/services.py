@@ -69,7 +69,8 @@ class _RefreshOnCommit:
 def _callback_of_transaction() -> _RefreshOnCommit | None:
     # Django drops a rolled-back transaction's (or savepoint's) callbacks, so a callback still
     # in the list belongs to the transaction in progress.
-    for _savepoints, callback, _robust in connection.run_on_commit:
+    for entry in connection.run_on_commit:  # (savepoint ids, callback, robust)
+        callback = entry[1]
         if isinstance(callback, _RefreshOnCommit) and not callback.ran:
             return callback
     return None
