@@ -27,3 +27,13 @@ def test_refuses_without_catalogs(db: None, frozen: Any) -> None:
     with pytest.raises(CommandError, match="load_catalogs"):
         generate(cases=5)
     assert not Case.objects.exists()
+
+
+def test_up_to_generates_only_what_is_missing(catalogs: None, frozen: Any) -> None:
+    generate(cases=5, up_to=True)
+    assert Case.objects.count() == 5
+    out, _err = generate(cases=8, up_to=True)
+    assert Case.objects.count() == 8
+    out, _err = generate(cases=8, up_to=True)
+    assert "no se genera ninguno" in out
+    assert Case.objects.count() == 8

@@ -99,12 +99,25 @@ class Command(BaseCommand):
             action="store_true",
             help=_("Escribir aunque la base de datos tenga casos reales."),
         )
+        parser.add_argument(
+            "--up-to",
+            action="store_true",
+            help=_(
+                "Generar solo los que falten para que haya --cases casos sintéticos (para "
+                "repetir la preparación de una demostración sin duplicarla)."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         count: int = options["cases"]
         years: float = options["years"]
         if not 0 < years <= 50:
             raise CommandError(_("--years debe estar entre 0 y 50."))
+        if options["up_to"]:
+            count -= synthetic_cases().count()
+            if count <= 0:
+                self.stdout.write(_("Ya hay suficientes casos sintéticos: no se genera ninguno."))
+                return
         real = real_cases().count()
         if real and not options["force"]:
             raise CommandError(
