@@ -39,7 +39,7 @@ from violeta.stats.facts import (
     DeadlineOutcome,
     Dimension,
 )
-from violeta.stats.models import CaseFact, RollupCell
+from violeta.stats.models import RollupCell
 from violeta.stats.suppression import Line, suppress
 
 Key = tuple[Any, ...]
@@ -85,7 +85,9 @@ def years_available(today: datetime.date | None = None) -> list[int]:
     """The calendar years with at least one complete month, newest first, from the first
     month any case was counted."""
     last = last_complete_month(today)
-    first = CaseFact.objects.order_by("month").values_list("month", flat=True).first()
+    first = (
+        RollupCell.objects.filter(n__gt=0).order_by("month").values_list("month", flat=True).first()
+    )
     start = min(first.year if first else last.year, last.year)
     return list(range(last.year, start - 1, -1))
 
