@@ -21,8 +21,8 @@ from violeta.cases.selectors_inbox import (
     StatusFilter,
     default_scope,
 )
-from violeta.catalogs.models import Law
-from violeta.catalogs.selectors import dependencias, violence_modalities, violence_types
+from violeta.catalogs.models import Law, ViolenceModality, ViolenceType
+from violeta.catalogs.selectors import dependencias, in_force
 from violeta.protocols.selectors_definitions import protocols_current
 from violeta.protocols.services_definitions import protocol_definition
 
@@ -133,11 +133,14 @@ class InboxFilterForm(forms.Form):
         merged.pop("page", None)
         super().__init__(merged)
         self._choose("stage", _any(_("Todas las etapas")) + self._stage_choices())
+        # One read per catalog for both laws (what violence_types(law=...) returns for each).
+        types = in_force(ViolenceType.objects.filter(law__in=Law.values))
+        modalities = in_force(ViolenceModality.objects.filter(law__in=Law.values))
         self._choose(
             "violence_type",
             _any(_("Todos los tipos"))
             + [
-                (law.label, [(f"{law.value}:{e.code}", e.name) for e in violence_types(law=law)])
+                (law.label, [(f"{law.value}:{e.code}", e.name) for e in types if e.law == law])
                 for law in Law
             ],
         )
@@ -147,7 +150,7 @@ class InboxFilterForm(forms.Form):
             + [
                 (
                     law.label,
-                    [(f"{law.value}:{e.code}", e.name) for e in violence_modalities(law=law)],
+                    [(f"{law.value}:{e.code}", e.name) for e in modalities if e.law == law],
                 )
                 for law in Law
             ],

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Right, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -93,7 +94,16 @@ class Case(EncryptedModel):
         indexes = [
             # The inbox: open cases, newest first; and the same per dependencia.
             models.Index(fields=["status", "registered_at"]),
+            # ... and every case, newest first (the "all states" filter; ties by id).
+            models.Index(fields=["registered_at", "id"], name="case_registered_idx"),
             models.Index(fields=["dependencia", "status", "registered_at"]),
+            # The inbox's search by folio: typed in any case (folio__iexact compares UPPER()),
+            # or only its number, which is the folio's last characters ("-00042", or
+            # "-100042" in a year past 99,999 cases; selectors_inbox._identifier_match).
+            # Without them each search reads every case.
+            models.Index(Upper("folio"), name="case_folio_upper_idx"),
+            models.Index(Right("folio", 6), name="case_folio_suffix_idx"),
+            models.Index(Right("folio", 7), name="case_folio_suffix7_idx"),
         ]
 
     def __str__(self) -> str:

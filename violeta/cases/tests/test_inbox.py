@@ -419,6 +419,25 @@ def test_pages_of_25_keep_the_filters_and_a_page_past_the_end_shows_the_last(
     assert beyond.count('<th scope="row">') == 2
 
 
+def test_past_the_count_cap_the_page_says_more_than_and_offers_no_last_page(
+    catalogs, enlace, coordinacion, monkeypatch
+):
+    from violeta.cases.views import inbox
+
+    monkeypatch.setattr(inbox, "PAGE_SIZE", 2)
+    monkeypatch.setattr(inbox, "COUNT_CAP", 4)
+    for _ in range(5):
+        make_case(registered_by=enlace)
+    client = logged_in(coordinacion)
+    body = client.get(reverse("cases:list"), {"status": "todos"}).content.decode()
+    assert "Se encontraron más de 4 casos." in body
+    assert "Página 1 de más de 2" in body
+    assert "Última" not in body
+    assert body.count('<th scope="row">') == 2
+    exact = client.get(reverse("cases:list"), {"status": "todos", "q": "1"}).content.decode()
+    assert "más de" not in exact
+
+
 def test_invalid_filters_explain_themselves_keep_the_values_and_show_no_cases(
     catalogs, enlace, coordinacion
 ):

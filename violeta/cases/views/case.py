@@ -27,6 +27,7 @@ from violeta.cases.selectors import (
     case_reading,
     cases_retold,
     is_party,
+    readings_shared,
 )
 from violeta.cases.views.attention import attention_section
 from violeta.cases.views.closure import closure_section
@@ -52,6 +53,12 @@ def detail_section_register(
 
 
 def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
+    # Rendering only: whatever the request wrote happened before this point.
+    with readings_shared():
+        return _detail_context_build(request, case, **extra)
+
+
+def _detail_context_build(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
     reading = case_reading(user=request.user, case=case)
     context = {
         "case": case,
