@@ -15,7 +15,7 @@ KEYRING_FILE := $(VIOLETA_VAR_DIR)/keyring.json
 PEPPER_FILE := $(VIOLETA_VAR_DIR)/receipt_pepper
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format messages translations check-deploy codes clean
+.PHONY: help run test lint format messages translations check-deploy codes clean bench loadtest
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -25,6 +25,12 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
 	@touch $(STAMP)
+
+# The benchmark's extra tools (locust), on top of the dev install.
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev,bench]'
+	@touch $(BENCH_STAMP)
 
 $(SECRET_FILE):
 	$(PYTHON) scripts/ensure_secret_key.py $(SECRET_FILE)
@@ -51,6 +57,7 @@ run: $(STAMP) $(SECRET_FILE) $(PEPPER_FILE) $(KEYRING_FILE) translations ## Set 
 	$(PY) manage.py load_non_working_days
 	$(PY) manage.py load_courses
 	$(PY) manage.py load_action_lines
+	DEBUG=1 $(PY) manage.py generate_synthetic --cases 400 --up-to --force
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py seed_demo_cases
 	DEBUG=1 $(PY) manage.py seed_demo_referrals
@@ -58,6 +65,7 @@ run: $(STAMP) $(SECRET_FILE) $(PEPPER_FILE) $(KEYRING_FILE) translations ## Set 
 	DEBUG=1 $(PY) manage.py seed_demo_report
 	DEBUG=1 $(PY) manage.py seed_demo_training
 	DEBUG=1 $(PY) manage.py seed_demo_campaigns
+	$(PY) manage.py stats_rebuild
 	@echo "Violeta: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -81,6 +89,17 @@ check-deploy: $(STAMP) translations ## manage.py check --deploy with production-
 	ALLOWED_HOSTS=violeta.example.org SECURE_SSL_REDIRECT=1 BEHIND_TLS_PROXY=1 \
 	RECEIPT_PEPPER=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(48))') \
 	SECURE_HSTS_SECONDS=31536000 SECURE_HSTS_INCLUDE_SUBDOMAINS=1 SECURE_HSTS_PRELOAD=1 $(PY) manage.py check --deploy --fail-level WARNING
+
+# PostgreSQL for the benchmark; created, migrated and filled by `make bench` when needed.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/violeta_bench
+BENCH_CASES ?= 1000000
+export BENCH_CASES
+
+bench: $(BENCH_STAMP) $(SECRET_FILE) $(PEPPER_FILE) $(KEYRING_FILE) translations ## Benchmark the case pages on PostgreSQL with BENCH_CASES synthetic cases (table + var/bench/results.json)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --setup $(BENCH_ARGS)
+
+loadtest: $(BENCH_STAMP) $(SECRET_FILE) $(PEPPER_FILE) $(KEYRING_FILE) translations ## Load test: gunicorn + locust on the benchmark database (run `make bench` first)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py loadtest $(LOADTEST_ARGS)
 
 codes: $(STAMP) ## Print the demo accounts' current second-factor codes (development only)
 	DEBUG=1 $(PY) manage.py demo_codes

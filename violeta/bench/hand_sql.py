@@ -1,0 +1,405 @@
+"""The best SQL we could write by hand for what each measured page shows (PostgreSQL).
+
+Each function returns the statements for one request, given the request's parameters. They
+answer exactly what the page shows (the same rows, the same count), so the ORM's SQL can be
+timed beside them on the same database. Lookups of fixed cost (session, user, second factor,
+catalog choices, protocol definitions, the notices badge) are not here: the harness times the
+ORM's own statements for them on both sides.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.utils import timezone
+
+from violeta.bench.harness import BenchRequest, Statements
+from violeta.cases.selectors_inbox import (
+    CASE_SUBJECT,
+    FOLIO_NUMBER_DIGITS,
+    IDENTIFIER_INDEXES,
+    ContextFlag,
+    default_scope,
+)
+from violeta.cases.views.inbox import COUNT_CAP
+from violeta.crypto.blind_index import blind_index
+
+RUN_OF_CASE = "r.subject_type = %s AND r.subject_id = c.id::text"
+
+
+def _inbox_where(params: dict[str, Any], viewer: Any) -> tuple[str, list[Any]]:
+    """The WHERE clause on ``cases_case c`` for the inbox's filters, and its parameters."""
+    now = timezone.now()
+    today = timezone.localdate()
+    clauses = [
+        "NOT EXISTS (SELECT 1 FROM cases_caseparty p WHERE p.case_id = c.id AND p.user_id = %s)"
+    ]
+    args: list[Any] = [viewer.pk]
+    scope = params.get("scope") or default_scope(user=viewer).value
+    if viewer.role != "coordinacion" or scope == "mios":
+        # Atención: what she may open is what she is assigned to (or an emergency access); the
+        # measured inbox is "mine", which is the first of those.
+        if scope != "mios":
+            raise NotImplementedError("hand SQL covers coordinación's inbox and 'mine' only")
+        clauses.append(
+            "c.id IN (SELECT a.case_id FROM cases_caseassignment a "
+            "WHERE a.user_id = %s AND a.ended_at IS NULL)"
+        )
+        args.append(viewer.pk)
+    status = params.get("status", "abierto")
+    if status != "todos":
+        clauses.append("c.status = %s")
+        args.append(status)
+    if params.get("dependencia"):
+        clauses.append("c.dependencia_id IN (SELECT id FROM catalogs_dependencia WHERE code = %s)")
+        args.append(params["dependencia"])
+    for flag in params.get("flags", ()):
+        clauses.append(f"c.{ContextFlag(flag).value}")  # a column name
+    if params.get("stage"):
+        protocol, stage = params["stage"].split(":")
+        clauses.append(
+            f"EXISTS (SELECT 1 FROM protocols_protocolrun r WHERE {RUN_OF_CASE} AND r.stage = %s "
+            "AND r.protocol_id IN (SELECT id FROM protocols_protocolversion WHERE code = %s))"
+        )
+        args += [CASE_SUBJECT, stage, protocol]
+    if params.get("violence_type"):
+        law, code = params["violence_type"].split(":")
+        clauses.append(
+            "EXISTS (SELECT 1 FROM cases_incident i JOIN cases_incident_violence_types iv "
+            "ON iv.incident_id = i.id WHERE i.case_id = c.id AND iv.violencetype_id IN "
+            "(SELECT id FROM catalogs_violencetype WHERE law = %s AND code = %s))"
+        )
+        args += [law, code]
+    if params.get("due") == "vencidos":
+        clauses.append(
+            "(EXISTS (SELECT 1 FROM cases_casetask t WHERE t.case_id = c.id "
+            "AND t.assigned_to_id = %s AND t.done_at IS NULL AND t.due_on < %s) "
+            "OR EXISTS (SELECT 1 FROM protocols_protocolrun r JOIN protocols_deadline d "
+            f"ON d.run_id = r.id WHERE {RUN_OF_CASE} AND d.met_at IS NULL AND d.due_at < %s))"
+        )
+        args += [viewer.pk, today, CASE_SUBJECT, now]
+    elif params.get("due"):
+        raise NotImplementedError("hand SQL covers the 'vencidos' due filter only")
+    if params.get("q"):
+        match_sql, match_args = _identifier_match(params["q"])
+        clauses.append(f"c.id IN ({match_sql})")
+        args += match_args
+    return " AND ".join(clauses), args
+
+
+def _identifier_match(q: str) -> tuple[str, list[Any]]:
+    text = q.strip()
+    folio = ["upper(folio) = upper(%s)"]
+    args: list[Any] = [text]
+    if text.isdigit():
+        suffix = f"-{int(text):0{FOLIO_NUMBER_DIGITS}d}"
+        folio.append("right(folio, %s) = %s")
+        args += [len(suffix), suffix]
+    arms = [f"SELECT id FROM cases_case WHERE {' OR '.join(folio)}"]
+    party = []
+    for column, kind in IDENTIFIER_INDEXES:
+        digest = blind_index(kind, text)
+        if digest:
+            # One arm per index: each is an index lookup, and UNION removes repeats.
+            party.append(f"SELECT case_id FROM cases_caseparty WHERE {column} = %s")
+            args.append(digest)
+    return " UNION ".join(arms + party), args
+
+
+def inbox(request: BenchRequest, *, viewer: Any, page_size: int) -> Statements:
+    """The count and one page of rows, each row with its stage, next deadline and next task."""
+    params = request.params
+    where, args = _inbox_where(params, viewer)
+    page = int(params.get("page", 1))
+    if params.get("order") == "vence":
+        raise NotImplementedError("hand SQL covers the newest-first order only")
+    # The inbox counts up to its cap (views.inbox.COUNT_CAP), and so does this.
+    count = (
+        f"SELECT count(*) FROM (SELECT 1 FROM cases_case c WHERE {where} LIMIT %s) found",
+        [*args, COUNT_CAP + 1],
+    )
+    rows = (
+        "SELECT c.id, c.folio, c.status, c.registered_at, d.name_es, d.name_en, r.stage, "
+        "r.protocol_id, "
+        "(SELECT min(dl.due_at) FROM protocols_deadline dl WHERE dl.run_id = r.id "
+        "AND dl.met_at IS NULL) AS next_deadline_at, "
+        "(SELECT min(t.due_on) FROM cases_casetask t WHERE t.case_id = c.id "
+        "AND t.assigned_to_id = %s AND t.done_at IS NULL) AS next_task_on "
+        f"FROM (SELECT * FROM cases_case c WHERE {where} "
+        "ORDER BY c.registered_at DESC, c.id DESC LIMIT %s OFFSET %s) c "
+        "JOIN catalogs_dependencia d ON d.id = c.dependencia_id "
+        f"LEFT JOIN protocols_protocolrun r ON {RUN_OF_CASE} "
+        "ORDER BY c.registered_at DESC, c.id DESC",
+        [viewer.pk, *args, page_size, (page - 1) * page_size, CASE_SUBJECT],
+    )
+    return [count, rows]
+
+
+def case_detail(request: BenchRequest, *, viewer: Any) -> Statements:
+    """Everything the case page shows an assigned worker, one indexed read per kind of row.
+
+    The page needs each kind of row once (the case, what she may read, the protocol run and
+    its children, consent, attention, risk, referrals, retaliation, people, incidents, notes,
+    additions), joined to the users and data keys they show. Catalog lookups are fixed cost.
+    """
+    case = str(request.params["case_id"])
+    now = timezone.now()
+    run = "(SELECT id FROM protocols_protocolrun WHERE subject_type = %s AND subject_id = %s)"
+    by_case: list[tuple[str, str]] = [
+        # (table, extra joins and order) for the rows read by case.
+        ("cases_guidelinecheck g LEFT JOIN crypto_datakey k ON k.id = g.data_key_id", "g"),
+        (
+            "cases_consentdecision x LEFT JOIN catalogs_institution i ON i.id = x.institution_id "
+            "JOIN accounts_user u ON u.id = x.recorded_by_id",
+            "x",
+        ),
+        ("cases_contactpreference x LEFT JOIN crypto_datakey k ON k.id = x.data_key_id", "x"),
+        (
+            "cases_caseassignment x JOIN accounts_user u ON u.id = x.user_id "
+            "JOIN cases_caseparty p ON p.id = x.attends_id",
+            "x",
+        ),
+        (
+            "cases_attentionsession x LEFT JOIN crypto_datakey k ON k.id = x.data_key_id "
+            "JOIN accounts_user u ON u.id = x.author_id",
+            "x",
+        ),
+        ("cases_safetyplan x LEFT JOIN crypto_datakey k ON k.id = x.data_key_id", "x"),
+        ("cases_casetask x LEFT JOIN crypto_datakey k ON k.id = x.data_key_id", "x"),
+        ("detection_riskassessment x LEFT JOIN crypto_datakey k ON k.id = x.data_key_id", "x"),
+        ("referrals_referralwishes x", "x"),
+        (
+            "referrals_referral x LEFT JOIN crypto_datakey k ON k.id = x.data_key_id "
+            "JOIN catalogs_institution i ON i.id = x.institution_id",
+            "x",
+        ),
+        ("sanctions_adversechange x LEFT JOIN crypto_datakey k ON k.id = x.data_key_id", "x"),
+        (
+            "cases_caseparty x LEFT JOIN crypto_datakey k ON k.id = x.data_key_id "
+            "LEFT JOIN catalogs_dependencia d ON d.id = x.dependencia_id "
+            "LEFT JOIN accounts_user u ON u.id = x.user_id",
+            "x",
+        ),
+        (
+            "cases_casenote x LEFT JOIN crypto_datakey k ON k.id = x.data_key_id "
+            "JOIN accounts_user u ON u.id = x.author_id",
+            "x",
+        ),
+        (
+            "cases_accountaddition x LEFT JOIN crypto_datakey k ON k.id = x.data_key_id "
+            "JOIN accounts_user u ON u.id = x.author_id",
+            "x",
+        ),
+    ]
+    statements: Statements = [
+        (
+            "SELECT c.*, d.*, k.* FROM cases_case c "
+            "JOIN catalogs_dependencia d ON d.id = c.dependencia_id "
+            "LEFT JOIN crypto_datakey k ON k.id = c.data_key_id WHERE c.id = %s "
+            "AND NOT EXISTS (SELECT 1 FROM cases_caseparty p WHERE p.case_id = c.id "
+            "AND p.user_id = %s) AND (EXISTS (SELECT 1 FROM cases_caseassignment a "
+            "WHERE a.case_id = c.id AND a.user_id = %s AND a.ended_at IS NULL) "
+            "OR EXISTS (SELECT 1 FROM cases_emergencyaccess e WHERE e.case_id = c.id "
+            "AND e.user_id = %s AND e.expires_at > %s))",
+            [case, viewer.pk, viewer.pk, viewer.pk, now],
+        ),
+        (
+            # What she may read and the page's counts and flags, in one round trip.
+            "SELECT EXISTS (SELECT 1 FROM cases_caseparty WHERE case_id = %s AND user_id = %s), "
+            "(SELECT kind FROM cases_caseassignment WHERE case_id = %s AND user_id = %s "
+            "AND ended_at IS NULL), "
+            "EXISTS (SELECT 1 FROM cases_emergencyaccess WHERE case_id = %s AND user_id = %s "
+            "AND expires_at > %s), "
+            "(SELECT count(*) FROM cases_accounttaking WHERE case_id = %s), "
+            "EXISTS (SELECT 1 FROM cases_caseparty WHERE case_id = %s AND kind = %s "
+            "AND needs_interpreter)",
+            [
+                case,
+                viewer.pk,
+                case,
+                viewer.pk,
+                case,
+                viewer.pk,
+                now,
+                case,
+                case,
+                "persona_afectada",
+            ],
+        ),
+        (
+            "SELECT r.*, v.id, v.code, v.sha256 FROM protocols_protocolrun r "
+            "JOIN protocols_protocolversion v ON v.id = r.protocol_id "
+            "WHERE r.subject_type = %s AND r.subject_id = %s",
+            [CASE_SUBJECT, case],
+        ),
+        (
+            f"SELECT * FROM protocols_deadline WHERE run_id = {run} AND met_at IS NULL",
+            [CASE_SUBJECT, case],
+        ),
+        (
+            "SELECT x.*, u.full_name FROM protocols_checklistresolution x "
+            f"LEFT JOIN accounts_user u ON u.id = x.resolved_by_id WHERE x.run_id = {run}",
+            [CASE_SUBJECT, case],
+        ),
+        (
+            "SELECT x.*, u.full_name FROM protocols_stagechange x "
+            f"LEFT JOIN accounts_user u ON u.id = x.actor_id WHERE x.run_id = {run} "
+            "ORDER BY x.at",
+            [CASE_SUBJECT, case],
+        ),
+        (
+            f"SELECT * FROM protocols_runtask WHERE run_id = {run} AND done_at IS NULL",
+            [CASE_SUBJECT, case],
+        ),
+        (
+            "SELECT i.*, k.*, "
+            "ARRAY(SELECT violencetype_id FROM cases_incident_violence_types t "
+            "WHERE t.incident_id = i.id), "
+            "ARRAY(SELECT violencemodality_id FROM cases_incident_violence_modalities m "
+            "WHERE m.incident_id = i.id) "
+            "FROM cases_incident i LEFT JOIN crypto_datakey k ON k.id = i.data_key_id "
+            "WHERE i.case_id = %s",
+            [case],
+        ),
+    ]
+    for source, alias in by_case:
+        statements.append((f"SELECT * FROM {source} WHERE {alias}.case_id = %s", [case]))
+    return statements
+
+
+def intake(request: BenchRequest, *, actor: Any) -> Statements:
+    """The rows one intake writes, as a DBA would write them: multi-row inserts, the protocol
+    run and its first stage in one statement, the audit chain advanced once for its entries.
+
+    Values are made up with the sizes of the real ones (ciphertext is longer than the text);
+    the harness runs these inside a savepoint that it rolls back.
+    """
+    data = request.data or {}
+    now = timezone.now()
+    case = str(uuid.uuid4())
+    parties = 2 + (1 if data.get("testigo-0-display_name") else 0)
+    keys = [str(uuid.uuid4()) for _ in range(parties + 2)]  # case, parties, incident
+
+    def sealed(text: str) -> str:
+        # base64 of nonce + ciphertext + tag: what EncryptedTextField stores.
+        return "v1:" + "A" * (4 * ((len(text.encode()) + 28 + 2) // 3))
+
+    row = (
+        "(%s, %s, %s, %s, %s, %s, %s, '', '', '', '', '', '', '', '', false, %s, '', '[]', "
+        "'', '', '', '', false, 'es', false, '', '', '[]')"
+    )
+    party_rows = ", ".join([row] * parties)
+    party_args: list[Any] = []
+    for index in range(parties):
+        kind = ["persona_afectada", "persona_senalada", "testigo"][index]
+        party_args += [
+            str(uuid.uuid4()),
+            keys[index + 1],
+            case,
+            kind,
+            sealed("Nombre X"),
+            "0" * 32,
+            actor.pk,
+            now,
+        ]
+    types = data.get("hecho-0-violence_types") or []
+    modalities = data.get("hecho-0-violence_modalities") or []
+    incident = str(uuid.uuid4())
+    statements: Statements = [
+        (
+            "INSERT INTO cases_foliocounter (year, last) VALUES (%s, 1) "
+            "ON CONFLICT (year) DO UPDATE SET last = cases_foliocounter.last + 1 RETURNING last",
+            [now.year + 1000],
+        ),
+        (
+            "INSERT INTO crypto_datakey (id, kek_id, wrapped, owner, created_at) VALUES "
+            + ", ".join(["(%s, %s, %s, %s, %s)"] * len(keys)),
+            [v for key in keys for v in (key, "bench", b"\0" * 40, "cases.Case", now)],
+        ),
+        (
+            "INSERT INTO cases_case (id, folio, status, registered_at, account, data_key_id, "
+            "dependencia_id, registered_by_id, channel, is_hierarchical, is_intimate_partner, "
+            "is_minor_victim, is_workplace) "
+            "VALUES (%s, %s, 'abierto', %s, %s, %s, %s, %s, %s, false, false, false, true)",
+            [
+                case,
+                f"B-{uuid.uuid4().hex[:24]}",
+                now,
+                sealed(data.get("account", "")),
+                keys[0],
+                data.get("dependencia"),
+                actor.pk,
+                data.get("channel", "presencial"),
+            ],
+        ),
+        (
+            "INSERT INTO cases_caseparty (id, data_key_id, case_id, kind, display_name, "
+            "name_bidx, added_by_id, curp, curp_bidx, phone, phone_bidx, email, email_bidx, "
+            "employee_number, employee_number_bidx, is_public_servant, added_at, "
+            "age_range, disabilities, gender_identity, hierarchy, indigenous_community, "
+            "position, is_indigenous, language, needs_interpreter, relationship, used_name, "
+            "vulnerable_groups) VALUES " + party_rows,
+            party_args,
+        ),
+        (
+            "INSERT INTO cases_incident (id, date_is_approximate, place_kind, place, "
+            "recorded_at, case_id, data_key_id, recorded_by_id) "
+            "VALUES (%s, false, '', %s, %s, %s, %s, %s)",
+            [incident, sealed(""), now, case, keys[-1], actor.pk],
+        ),
+        (
+            "INSERT INTO cases_incident_violence_types (incident_id, violencetype_id) "
+            "SELECT %s, unnest(%s::bigint[])",
+            [incident, [int(t) for t in types]],
+        ),
+        (
+            "INSERT INTO cases_incident_violence_modalities (incident_id, violencemodality_id) "
+            "SELECT %s, unnest(%s::bigint[])",
+            [incident, [int(m) for m in modalities]],
+        ),
+        (
+            "INSERT INTO cases_accounttaking (taken_at, reason, case_id, taken_by_id) "
+            "VALUES (%s, 'intake', %s, %s)",
+            [now, case, actor.pk],
+        ),
+        (
+            "INSERT INTO cases_consentdecision (purpose, granted, decided_at, case_id, "
+            "recorded_by_id, scope) VALUES (%s, true, %s, %s, %s, '[]'), "
+            "(%s, true, %s, %s, %s, '[]')",
+            ["atencion", now, case, actor.pk, "estadistica", now, case, actor.pk],
+        ),
+        (
+            # The same person accused in other cases, through the blind indexes.
+            "SELECT case_id FROM cases_caseparty WHERE kind = 'persona_senalada' "
+            "AND name_bidx = %s AND case_id <> %s",
+            ["0" * 32, case],
+        ),
+        (
+            "WITH run AS (INSERT INTO protocols_protocolrun (subject_type, subject_id, stage, "
+            "revision, started_at, protocol_id) VALUES (%s, %s, 'solicitud', 0, %s, %s) "
+            "RETURNING id), change AS (INSERT INTO protocols_stagechange (transition, "
+            "from_stage, to_stage, at, reason, actor_id, run_id) SELECT '', '', 'solicitud', "
+            "%s, '', %s, id FROM run) INSERT INTO protocols_runevent (code, at, run_id) "
+            "SELECT 'started', %s, id FROM run",
+            [CASE_SUBJECT, case, now, data.get("protocol"), now, actor.pk, now],
+        ),
+        (
+            "UPDATE audit_auditchainhead SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
+            [],
+        ),
+        (
+            "INSERT INTO audit_auditentry (seq, created_at, origin, session_ref, action, "
+            "target_type, target_id, detail, prev_hash, hash, actor_id) "
+            "SELECT seq, %s, 'web', '', 'create', 'cases.Case', %s, '{}', hash, %s, %s "
+            "FROM audit_auditchainhead WHERE id = 1",
+            [now, case, "1" * 64, actor.pk],
+        ),
+        ("UPDATE audit_auditchainhead SET hash = %s WHERE id = 1", ["1" * 64]),
+        (
+            "INSERT INTO stats_casefact (case_id, counted, month, dependencia, cells, "
+            "computed_at) VALUES (%s, true, %s, '', '{}', %s)",
+            [case, now.date().replace(day=1), now],
+        ),
+    ]
+    return statements
