@@ -41,7 +41,7 @@ def _inbox_where(params: dict[str, Any], viewer: Any) -> tuple[str, list[Any]]:
         # Atención: what she may open is what she is assigned to (or an emergency access); the
         # measured inbox is "mine", which is the first of those.
         if scope != "mios":
-            raise NotImplementedError("hand SQL covers coordinación's inbox and 'mine' only")
+            raise ValueError("hand SQL covers coordinación's inbox and 'mine' only")
         clauses.append(
             "c.id IN (SELECT a.case_id FROM cases_caseassignment a "
             "WHERE a.user_id = %s AND a.ended_at IS NULL)"
@@ -80,7 +80,7 @@ def _inbox_where(params: dict[str, Any], viewer: Any) -> tuple[str, list[Any]]:
         )
         args += [viewer.pk, today, CASE_SUBJECT, now]
     elif params.get("due"):
-        raise NotImplementedError("hand SQL covers the 'vencidos' due filter only")
+        raise ValueError("hand SQL covers the 'vencidos' due filter only")
     if params.get("q"):
         match_sql, match_args = _identifier_match(params["q"])
         clauses.append(f"c.id IN ({match_sql})")
@@ -113,7 +113,7 @@ def inbox(request: BenchRequest, *, viewer: Any, page_size: int) -> Statements:
     where, args = _inbox_where(params, viewer)
     page = int(params.get("page", 1))
     if params.get("order") == "vence":
-        raise NotImplementedError("hand SQL covers the newest-first order only")
+        raise ValueError("hand SQL covers the newest-first order only")
     # The inbox counts up to its cap (views.inbox.COUNT_CAP), and so does this.
     count = (
         f"SELECT count(*) FROM (SELECT 1 FROM cases_case c WHERE {where} LIMIT %s) found",

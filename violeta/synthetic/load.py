@@ -22,7 +22,7 @@ import dataclasses
 import multiprocessing
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import connection, connections, transaction
 
@@ -190,12 +190,11 @@ class IndexPlan:
                 run("SET LOCAL enable_mergejoin TO DEFAULT")
 
 
-class _Writer:
-    def write(self, data: dict[str, bytes]) -> None:
-        raise NotImplementedError
+class _Writer(Protocol):
+    def write(self, data: dict[str, bytes]) -> None: ...
 
 
-class _CopyWriter(_Writer):
+class _CopyWriter:
     def __init__(self, cursor: Any) -> None:
         self.cursor = cursor
 
@@ -208,7 +207,7 @@ class _CopyWriter(_Writer):
                     copy.write(block)
 
 
-class _InsertWriter(_Writer):
+class _InsertWriter:
     def __init__(self, cursor: Any) -> None:
         self.cursor = cursor
         self.converters = {table.name: t.row_converters(table) for table in t.TABLES}
