@@ -57,7 +57,6 @@ run: $(STAMP) $(SECRET_FILE) $(PEPPER_FILE) $(KEYRING_FILE) translations ## Set 
 	$(PY) manage.py load_non_working_days
 	$(PY) manage.py load_courses
 	$(PY) manage.py load_action_lines
-	DEBUG=1 $(PY) manage.py generate_synthetic --cases 400 --up-to --force
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py seed_demo_cases
 	DEBUG=1 $(PY) manage.py seed_demo_referrals
@@ -65,6 +64,9 @@ run: $(STAMP) $(SECRET_FILE) $(PEPPER_FILE) $(KEYRING_FILE) translations ## Set 
 	DEBUG=1 $(PY) manage.py seed_demo_report
 	DEBUG=1 $(PY) manage.py seed_demo_training
 	DEBUG=1 $(PY) manage.py seed_demo_campaigns
+	@# After the demo seeders (each skips once its kind of record exists), so the statistics
+	@# have something to show; --up-to keeps a repeated `make run` from adding more.
+	DEBUG=1 $(PY) manage.py generate_synthetic --cases 400 --up-to --force
 	$(PY) manage.py stats_rebuild
 	@echo "Violeta: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
