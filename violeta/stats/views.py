@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -185,23 +185,22 @@ def _notes(board: Dashboard) -> list[list[str]]:
     ]
 
 
-def _workbook(sheets: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
+def _workbook(sheets: Sequence[tuple[str, list[str], Iterable[list[Any]]]]) -> bytes:
+    """An XLSX written row by row (openpyxl's write-only mode), so a year of incidents is
+    never held as cell objects in memory."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    workbook = Workbook()
-    first = True
+    workbook = Workbook(write_only=True)
     for title, headers, rows in sheets:
-        if first:
-            sheet = workbook.active
-            assert sheet is not None  # noqa: S101 - a new workbook has its sheet
-            sheet.title = title[:31]
-            first = False
-        else:
-            sheet = workbook.create_sheet(title[:31])
-        sheet.append([_safe(header) for header in headers])
-        for cell in sheet[1]:
+        sheet = workbook.create_sheet(title[:31])
+        bold = []
+        for header in headers:
+            cell = WriteOnlyCell(sheet, value=_safe(header))
             cell.font = Font(bold=True)
+            bold.append(cell)
+        sheet.append(bold)
         for row in rows:
             sheet.append([_shown(cell) for cell in row])
     buffer = io.BytesIO()
@@ -272,7 +271,7 @@ def export_banavim(request: HttpRequest) -> HttpResponse | StreamingHttpResponse
         )
         return _attachment(response, name)
     sheets = [
-        ("banavim", [c.name for c in COLUMNS], list(banavim_rows(board.period))),
+        ("banavim", [c.name for c in COLUMNS], banavim_rows(board.period)),
         (
             _("Campos"),
             [_("Columna"), _("Campo del BANAVIM")],
