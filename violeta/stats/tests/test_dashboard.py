@@ -40,14 +40,14 @@ def staff(code: str) -> Any:
 
 @pytest.fixture
 def world(catalogs: None) -> dict[str, Any]:
-    """Tesorería: 3 cases of sexual violence and 12 of psychological violence; DIF: 20 of
+    """Tesorería: 3 cases of sexual violence and 12 of psychological violence; DIF: 8 of
     psychological and 6 of sexual; Obras: 7 physical. Two more cases without consent."""
     tesoreria, dif, obras = staff("tesoreria"), staff("dif_municipal"), staff("obras_publicas")
     for _ in range(3):
         stats_case(user=tesoreria, month=MARCH, types=("sexual",), risk="alto")
     for _ in range(12):
         stats_case(user=tesoreria, month=APRIL, types=("psicologica",), risk="bajo")
-    for _ in range(20):
+    for _ in range(8):
         stats_case(user=dif, month=MARCH, types=("psicologica",), risk="bajo")
     for _ in range(6):
         stats_case(user=dif, month=APRIL, types=("sexual",), risk="medio")
@@ -127,7 +127,7 @@ def test_the_page_shows_the_reserved_cell_and_the_filter_selects_a_column(
     assert tipos.total == 15  # 3 + 12 with consent
     whole = client.get(reverse("stats:dashboard"), {"anio": 2026})
     rows = {r.label: r.n for r in whole.context["sections"]["tipos"].rows}
-    assert rows["Psicológica"] == 32
+    assert rows["Psicológica"] == 20
 
 
 def test_a_bad_filter_says_so_and_shows_the_default(
