@@ -235,6 +235,12 @@ def _catalog_labels(model: Any, codes: Iterable[str]) -> list[tuple[str, str]]:
     return [(code, names.get(code, (0, code))[1]) for code in ordered]
 
 
+def _catalog_values(model: Any, cells: dict[tuple[str, str], int]) -> list[tuple[str, str]]:
+    """Every entry of the catalog, and any code counted that it no longer has."""
+    codes = {value for value, _dep in cells} | set(model.objects.values_list("code", flat=True))
+    return _catalog_labels(model, codes)
+
+
 def dependencia_labels(codes: Iterable[str]) -> list[tuple[str, str]]:
     names: dict[str, str] = {}
     for entry in Dependencia.objects.filter(code__in=set(codes)).order_by("effective_date"):
@@ -361,11 +367,9 @@ def dashboard_build(*, year: int, today: datetime.date | None = None) -> Dashboa
         caption=_("Casos por dependencia"),
         value_header=_("Dependencia"),
     )
-    type_codes = {v for v, _d in by_dim.get(Dimension.TYPE, {})}
-    type_codes |= set(ViolenceType.objects.values_list("code", flat=True))
     tables["tipos"] = case_table(
         Dimension.TYPE,
-        _catalog_labels(ViolenceType, type_codes),
+        _catalog_values(ViolenceType, by_dim.get(Dimension.TYPE, {})),
         key="tipos",
         caption=_("Casos por tipo de violencia"),
         value_header=_("Tipo de violencia"),
@@ -374,11 +378,9 @@ def dashboard_build(*, year: int, today: datetime.date | None = None) -> Dashboa
             "total de casos."
         ),
     )
-    modality_codes = {v for v, _d in by_dim.get(Dimension.MODALITY, {})}
-    modality_codes |= set(ViolenceModality.objects.values_list("code", flat=True))
     tables["modalidades"] = case_table(
         Dimension.MODALITY,
-        _catalog_labels(ViolenceModality, modality_codes),
+        _catalog_values(ViolenceModality, by_dim.get(Dimension.MODALITY, {})),
         key="modalidades",
         caption=_("Casos por modalidad de violencia"),
         value_header=_("Modalidad"),
