@@ -31,6 +31,7 @@ from violeta.cases.models import (
     SharedItem,
 )
 from violeta.catalogs.models import Institution
+from violeta.catalogs.selectors import catalog_reads_shared
 
 
 def _is_party(user: Any) -> Exists:
@@ -111,7 +112,8 @@ _shared_readings: ContextVar[dict[tuple[Any, Any], CaseReading] | None] = Contex
 
 @contextmanager
 def readings_shared() -> Iterator[None]:
-    """Compute ``case_reading`` once per (viewer, case) inside the block.
+    """Compute ``case_reading`` once per (viewer, case) inside the block, and read each
+    catalog once (``catalog_reads_shared``).
 
     Only for rendering, where nothing is written that could change the answer: the case page
     asks it from each of its sections (cases, detection, referrals, sanctions), three queries
@@ -119,7 +121,8 @@ def readings_shared() -> Iterator[None]:
     """
     token = _shared_readings.set({})
     try:
-        yield
+        with catalog_reads_shared():
+            yield
     finally:
         _shared_readings.reset(token)
 

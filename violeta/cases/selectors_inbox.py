@@ -56,6 +56,8 @@ IDENTIFIER_INDEXES = (
 )
 # Folios are PREFIX-YEAR-NNNNN (services.intake.folio_next).
 FOLIO_NUMBER_DIGITS = 5
+# Up to this many cases with a due task of the viewer are named in the query by id.
+TASK_CASES_INLINE = 500
 
 
 class Scope(TextChoices):
@@ -175,6 +177,29 @@ def _my_open_tasks(user: Any) -> QuerySet[CaseTask]:
     return CaseTask.objects.filter(case=OuterRef("pk"), assigned_to=user, done_at__isnull=True)
 
 
+def _deadline_or_task(*, user: Any, deadlines: Q, tasks: Q) -> Q:
+    """Cases with an unmet protocol deadline matching ``deadlines`` or an open task of the
+    viewer's matching ``tasks``.
+
+    The viewer's matching tasks are usually few, so their cases are read first, as ids. A lone
+    EXISTS lets the database choose between testing cases one by one (when many match) and
+    starting from the matching deadlines (when few do: say, closed cases with a deadline past
+    due among a million); an OR of two EXISTS forces the first, which may read every case.
+    """
+    task_cases = list(
+        CaseTask.objects.filter(tasks, assigned_to=user, done_at__isnull=True)
+        .order_by()
+        .values_list("case_id", flat=True)
+        .distinct()[: TASK_CASES_INLINE + 1]
+    )
+    deadline = Exists(_open_deadlines().filter(deadlines))
+    if not task_cases:
+        return Q(deadline)
+    if len(task_cases) > TASK_CASES_INLINE:
+        return Q(deadline) | Q(Exists(_my_open_tasks(user).filter(tasks)))
+    return Q(deadline) | Q(pk__in=task_cases)
+
+
 def _day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
@@ -259,17 +284,17 @@ def inbox_cases(*, user: Any, filters: InboxFilters) -> QuerySet[Case]:
     if filters.due == DueFilter.SOON:
         last_day = today + datetime.timedelta(days=filters.due_days)
         cases = cases.filter(
-            Exists(_my_open_tasks(user).filter(due_on__gte=today, due_on__lte=last_day))
-            | Exists(
-                _open_deadlines().filter(
+            _deadline_or_task(
+                user=user,
+                deadlines=Q(
                     due_at__gte=now, due_at__lt=_day_start(last_day + datetime.timedelta(days=1))
-                )
+                ),
+                tasks=Q(due_on__gte=today, due_on__lte=last_day),
             )
         )
     elif filters.due == DueFilter.OVERDUE:
         cases = cases.filter(
-            Exists(_my_open_tasks(user).filter(due_on__lt=today))
-            | Exists(_open_deadlines().filter(due_at__lt=now))
+            _deadline_or_task(user=user, deadlines=Q(due_at__lt=now), tasks=Q(due_on__lt=today))
         )
     if filters.searches:
         cases = cases.filter(_identifier_match(filters.q))

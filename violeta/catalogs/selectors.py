@@ -4,7 +4,10 @@ take a date rather than a viewer: what was in force on that day."""
 from __future__ import annotations
 
 import datetime
-from typing import TypeVar
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -27,9 +30,41 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
+# Inside ``catalog_reads_shared`` each distinct read is answered once (see there).
+_shared_reads: ContextVar[dict[tuple[Any, ...], list[Any]] | None] = ContextVar(
+    "catalog_reads", default=None
+)
+
+
+@contextmanager
+def catalog_reads_shared() -> Iterator[None]:
+    """Answer each distinct ``in_force`` read once inside the block.
+
+    For a page built from several apps' sections, or a form with many subforms, that each
+    read the same catalogs: the case page asks for the institutions three times and the
+    intake's formsets ask for the dependencias once per form. Only for blocks that write no
+    catalog. Outside such a block every call reads the database afresh.
+    """
+    token = _shared_reads.set({})
+    try:
+        yield
+    finally:
+        _shared_reads.reset(token)
+
+
 def in_force(queryset: QuerySet[EntryT], *, on: datetime.date | None = None) -> list[EntryT]:
     """The newest version of each code that is in force on the day (today by default)."""
     day = on or _today()
+    shared = _shared_reads.get()
+    if shared is None:
+        return _in_force(queryset, day)
+    key = (queryset.model._meta.label, str(queryset.query), day)
+    if key not in shared:
+        shared[key] = _in_force(queryset, day)
+    return list(shared[key])
+
+
+def _in_force(queryset: QuerySet[EntryT], day: datetime.date) -> list[EntryT]:
     candidates = queryset.filter(
         Q(effective_date__lte=day), Q(repealed_date__isnull=True) | Q(repealed_date__gt=day)
     ).order_by("code", "-effective_date")

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from violeta.audit.models import AuditEntry
+from violeta.cases import selectors_inbox
 from violeta.cases.models import Case, CaseParty, CaseTask, EmergencyAccess, Incident, PartyKind
 from violeta.cases.selectors_inbox import (
     ContextFlag,
@@ -219,9 +220,15 @@ def test_violence_type_and_modality_filters_look_at_every_incident_once(
     assert folios(coordinacion, violence_type=("lgamvlv", "sexual")) == []
 
 
+# The viewer's due tasks are named by case id up to a limit, tested case by case past it.
+task_cases_inline = pytest.mark.parametrize("inline", [500, 0], ids=["by-id", "correlated"])
+
+
+@task_cases_inline
 def test_due_soon_counts_my_open_tasks_and_unmet_deadlines_within_the_days(
-    frozen, catalogs, enlace, coordinacion, atencion
+    frozen, catalogs, enlace, coordinacion, atencion, monkeypatch, inline
 ):
+    monkeypatch.setattr(selectors_inbox, "TASK_CASES_INLINE", inline)
     today = timezone.localdate()
     now = timezone.now()
     my_task = make_case(registered_by=enlace, protocol=MUNICIPAL)
@@ -253,9 +260,11 @@ def test_due_soon_counts_my_open_tasks_and_unmet_deadlines_within_the_days(
     assert folios(coordinacion, due=DueFilter.SOON) == [deadline.folio]
 
 
+@task_cases_inline
 def test_overdue_counts_past_tasks_of_mine_and_past_unmet_deadlines(
-    frozen, catalogs, enlace, coordinacion, atencion, autoridad
+    frozen, catalogs, enlace, coordinacion, atencion, autoridad, monkeypatch, inline
 ):
+    monkeypatch.setattr(selectors_inbox, "TASK_CASES_INLINE", inline)
     today = timezone.localdate()
     now = timezone.now()
     late_task = make_case(registered_by=enlace, protocol=MUNICIPAL)

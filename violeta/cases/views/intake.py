@@ -29,6 +29,7 @@ from violeta.cases.forms_intake import (
 from violeta.cases.models import Case, Channel, PartyKind
 from violeta.cases.selectors import cases_visible_to, derived_context, repeat_accused_links
 from violeta.cases.views.common import acting_case, add_errors
+from violeta.catalogs.selectors import catalog_reads_shared
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,12 @@ def _database_failure(form: Any) -> None:
 def case_register(request: HttpRequest) -> HttpResponse:
     if not roles.can_register_cases(request.user):
         raise Http404
+    # The forms and the service read the same catalogs, once per subform: once is enough.
+    with catalog_reads_shared():
+        return _case_register(request)
+
+
+def _case_register(request: HttpRequest) -> HttpResponse:
     data = request.POST or None
     form = IntakeForm(data)
     affected = AffectedForm(data, prefix="afectada")

@@ -34,6 +34,8 @@ class ProtocolRun(models.Model):
                 fields=["subject_type", "subject_id"], name="one_run_per_subject"
             )
         ]
+        # "Cases in this stage": the database starts from the runs in the stage.
+        indexes = [models.Index(fields=["stage", "protocol"], name="run_stage_idx")]
 
     def __str__(self) -> str:
         return f"{self.protocol} · {self.stage}"
@@ -73,7 +75,14 @@ class Deadline(models.Model):
                 fields=["due_at"],
                 condition=Q(met_at__isnull=True, overdue_at__isnull=True),
                 name="deadline_open_due_idx",
-            )
+            ),
+            # A run's unmet deadlines, soonest first: the inbox's next deadline and its
+            # "overdue" and "due soon" filters.
+            models.Index(
+                fields=["run", "due_at"],
+                condition=Q(met_at__isnull=True),
+                name="deadline_unmet_run_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:
