@@ -1,4 +1,6 @@
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -15,7 +17,7 @@ from violeta.catalogs.selectors import (
 pytestmark = pytest.mark.django_db
 
 
-def _queries(read) -> tuple[int, object]:
+def _queries(read: Callable[[], Any]) -> tuple[int, Any]:
     with CaptureQueriesContext(connection) as captured:
         result = read()
     return len(captured), result
