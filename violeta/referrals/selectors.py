@@ -79,10 +79,15 @@ class Recommendation:
 
 
 def recommendations_for(
-    *, user: Any, case: Case, now: datetime.datetime | None = None
+    *,
+    user: Any,
+    case: Case,
+    now: datetime.datetime | None = None,
+    referrals: list[Referral] | None = None,
 ) -> list[Recommendation]:
     """The recommendations that hold for the case now, mandatory first, each with why.
-    Empty for a viewer who may not see the case's referrals."""
+    Empty for a viewer who may not see the case's referrals. ``referrals`` are the case's
+    referrals when the caller has read them already (all of them)."""
     if not may_read_referrals(user=user, case=case):
         return []
     wishes = wishes_in_force(case=case)
@@ -94,15 +99,30 @@ def recommendations_for(
         ),
         now=now,
     )
+    holding = rules.rules_holding(facts)
+    if not holding:
+        return []
     directory = {institution.code: institution for institution in institutions()}
-    type_names = {e.code: e.name for law in Law for e in violence_types(law=law)}
-    modality_names = {e.code: e.name for law in Law for e in violence_modalities(law=law)}
+    # Names of types and modalities only label the facts that name one.
+    met = {fact for rule in holding for fact in rule.facts_met(facts)}
+    type_names = (
+        {e.code: e.name for law in Law for e in violence_types(law=law)}
+        if any(fact.startswith("tipo_") for fact in met)
+        else {}
+    )
+    modality_names = (
+        {e.code: e.name for law in Law for e in violence_modalities(law=law)}
+        if any(fact.startswith("modalidad_") for fact in met)
+        else {}
+    )
+    if referrals is None:
+        referrals = list(Referral.objects.filter(case=case))
     newest: dict[tuple[Any, str], Referral] = {}
-    for referral in Referral.objects.filter(case=case).order_by("proposed_at", "id"):
+    for referral in sorted(referrals, key=lambda r: (r.proposed_at, r.pk)):
         newest[(referral.institution_id, referral.service)] = referral
     language = get_language()
     found = []
-    for rule in rules.rules_holding(facts):
+    for rule in holding:
         institution = directory.get(rule.institution)
         found.append(
             Recommendation(

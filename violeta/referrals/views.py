@@ -78,10 +78,13 @@ def referrals_section(request: HttpRequest, case: Case, reading: CaseReading) ->
     """Context for ``referrals/_section.html`` on the case page."""
     if not selectors.may_read_referrals(user=request.user, case=case):
         return {"referrals_panel": None}
+    referrals = list(selectors.referrals_of(user=request.user, case=case))
     return {
         "referrals_panel": ReferralsPanel(
-            recommendations=selectors.recommendations_for(user=request.user, case=case),
-            referrals=list(selectors.referrals_of(user=request.user, case=case)),
+            recommendations=selectors.recommendations_for(
+                user=request.user, case=case, referrals=referrals
+            ),
+            referrals=referrals,
             may_refer=services.may_refer(user=request.user, case=case),
         )
     }
