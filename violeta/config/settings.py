@@ -123,6 +123,10 @@ TEMPLATES = [
     },
 ]
 
+# Widgets (a select of every dependencia, type and stage, a formset's fields) are rendered with
+# Django's own Jinja2 widget templates where they exist: the same markup, a fraction of the time.
+FORM_RENDERER = "violeta.config.renderers.WidgetRenderer"
+
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env.get_url("DATABASE_URL", schemes=("sqlite", "postgres", "postgresql"))
 if DATABASE_URL is None:

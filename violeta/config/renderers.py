@@ -1,0 +1,31 @@
+"""The form renderer: Django's Jinja2 widget templates, and Django's templates for the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.forms.renderers import BaseRenderer, DjangoTemplates, Jinja2
+from django.template.exceptions import TemplateDoesNotExist
+
+
+class WidgetRenderer(BaseRenderer):
+    """Render form widgets with Jinja2 where a Jinja2 template exists, else with Django's.
+
+    Django ships every form and widget template in both languages, with the same markup; the
+    Jinja2 ones render a select of a hundred options several times faster (the inbox's filters,
+    the intake's formsets). The admin's own widgets exist only as Django templates, so a name
+    Jinja2 lacks falls back to them, and is remembered so it is not looked up again.
+    """
+
+    def __init__(self) -> None:
+        self._jinja2 = Jinja2()
+        self._django = DjangoTemplates()
+        self._django_only: set[str] = set()
+
+    def get_template(self, template_name: str) -> Any:
+        if template_name not in self._django_only:
+            try:
+                return self._jinja2.get_template(template_name)
+            except TemplateDoesNotExist:
+                self._django_only.add(template_name)
+        return self._django.get_template(template_name)
