@@ -73,21 +73,18 @@ def _inbox_where(params: dict[str, Any], viewer: Any) -> tuple[str, list[Any]]:
         )
         args += [law, code]
     if params.get("due") == "vencidos":
-        deadline = (
-            "EXISTS (SELECT 1 FROM protocols_protocolrun r JOIN protocols_deadline d "
-            f"ON d.run_id = r.id WHERE {RUN_OF_CASE} AND d.met_at IS NULL AND d.due_at < %s)"
-        )
         # Alone when the viewer has no task past due (the lookup is the first statement of
-        # ``inbox``): an OR would keep the database from starting at the deadlines.
+        # ``inbox``): an OR with an EXISTS would make the database test every case.
         if _overdue_task_cases(viewer, today):
             clauses.append(
-                f"({deadline} OR EXISTS (SELECT 1 FROM cases_casetask t WHERE t.case_id = c.id "
-                "AND t.assigned_to_id = %s AND t.done_at IS NULL AND t.due_on < %s))"
+                "(c.next_deadline_at < %s OR EXISTS (SELECT 1 FROM cases_casetask t "
+                "WHERE t.case_id = c.id AND t.assigned_to_id = %s AND t.done_at IS NULL "
+                "AND t.due_on < %s))"
             )
-            args += [CASE_SUBJECT, now, viewer.pk, today]
+            args += [now, viewer.pk, today]
         else:
-            clauses.append(deadline)
-            args += [CASE_SUBJECT, now]
+            clauses.append("c.next_deadline_at < %s")
+            args.append(now)
     elif params.get("due"):
         raise ValueError("hand SQL covers the 'vencidos' due filter only")
     if params.get("q"):
@@ -141,10 +138,8 @@ def inbox(request: BenchRequest, *, viewer: Any, page_size: int) -> Statements:
         [*args, COUNT_CAP + 1],
     )
     rows = (
-        "SELECT c.id, c.folio, c.status, c.registered_at, d.name_es, d.name_en, r.stage, "
-        "r.protocol_id, "
-        "(SELECT min(dl.due_at) FROM protocols_deadline dl WHERE dl.run_id = r.id "
-        "AND dl.met_at IS NULL) AS next_deadline_at, "
+        "SELECT c.id, c.folio, c.status, c.registered_at, c.next_deadline_at, d.name_es, "
+        "d.name_en, r.stage, r.protocol_id, "
         "(SELECT min(t.due_on) FROM cases_casetask t WHERE t.case_id = c.id "
         "AND t.assigned_to_id = %s AND t.done_at IS NULL) AS next_task_on "
         f"FROM (SELECT * FROM cases_case c WHERE {where} "

@@ -7,6 +7,8 @@ class CasesConfig(AppConfig):
     verbose_name = _("Casos")
 
     def ready(self) -> None:
+        from violeta.cases import receivers
         from violeta.cases.protocol_hooks import register
 
         register()
+        receivers.connect()

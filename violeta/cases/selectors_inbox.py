@@ -165,11 +165,16 @@ def _run_of_case() -> QuerySet[ProtocolRun]:
     )
 
 
-def _open_deadlines() -> QuerySet[Deadline]:
-    return Deadline.objects.filter(
-        run__subject_type=CASE_SUBJECT,
-        run__subject_id=_SubjectId(OuterRef("pk")),
-        met_at__isnull=True,
+def next_deadline_of_case(case_pk: Any) -> QuerySet[Deadline, Any]:
+    """The due time of the earliest unmet deadline of the run on the case ``case_pk`` (an
+    expression such as ``OuterRef("pk")``), as a one-row subquery: what
+    ``Case.next_deadline_at`` keeps (see ``cases.receivers``)."""
+    return (
+        Deadline.objects.filter(
+            run__subject_type=CASE_SUBJECT, run__subject_id=_SubjectId(case_pk), met_at__isnull=True
+        )
+        .order_by("due_at")
+        .values("due_at")[:1]
     )
 
 
@@ -178,13 +183,12 @@ def _my_open_tasks(user: Any) -> QuerySet[CaseTask]:
 
 
 def _deadline_or_task(*, user: Any, deadlines: Q, tasks: Q) -> Q:
-    """Cases with an unmet protocol deadline matching ``deadlines`` or an open task of the
+    """Cases whose next protocol deadline matches ``deadlines`` or with an open task of the
     viewer's matching ``tasks``.
 
-    The viewer's matching tasks are usually few, so their cases are read first, as ids. A lone
-    EXISTS lets the database choose between testing cases one by one (when many match) and
-    starting from the matching deadlines (when few do: say, closed cases with a deadline past
-    due among a million); an OR of two EXISTS forces the first, which may read every case.
+    The deadline is a column of the case under an index. The viewer's matching tasks are
+    usually few, so their cases are read first, as ids: an OR with an EXISTS would make the
+    database test every case one by one.
     """
     task_cases = list(
         CaseTask.objects.filter(tasks, assigned_to=user, done_at__isnull=True)
@@ -192,12 +196,11 @@ def _deadline_or_task(*, user: Any, deadlines: Q, tasks: Q) -> Q:
         .values_list("case_id", flat=True)
         .distinct()[: TASK_CASES_INLINE + 1]
     )
-    deadline = Exists(_open_deadlines().filter(deadlines))
     if not task_cases:
-        return Q(deadline)
+        return deadlines
     if len(task_cases) > TASK_CASES_INLINE:
-        return Q(deadline) | Q(Exists(_my_open_tasks(user).filter(tasks)))
-    return Q(deadline) | Q(pk__in=task_cases)
+        return deadlines | Q(Exists(_my_open_tasks(user).filter(tasks)))
+    return deadlines | Q(pk__in=task_cases)
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -240,9 +243,9 @@ def inbox_cases(*, user: Any, filters: InboxFilters) -> QuerySet[Case]:
     """The viewer's inbox: visible cases, filtered and annotated in SQL.
 
     Annotations: ``run_stage`` and ``run_protocol_id`` (the protocol run's current stage and
-    version), ``next_deadline_at`` (earliest unmet protocol deadline), ``next_task_on``
-    (earliest open task assigned to the viewer), ``next_due_on`` (the earlier of the two, as a
-    local date) and ``overdue`` (either of them is past).
+    version), ``next_task_on`` (earliest open task assigned to the viewer), ``next_due_on``
+    (the earlier of that and the case's ``next_deadline_at``, as a local date) and ``overdue``
+    (either of them is past).
 
     "Due soon" and "overdue" look at the same two things: the case's unmet protocol deadlines
     (everyone's concern) and the open tasks assigned to the viewer. "Soon" means from now to
@@ -287,25 +290,24 @@ def inbox_cases(*, user: Any, filters: InboxFilters) -> QuerySet[Case]:
             _deadline_or_task(
                 user=user,
                 deadlines=Q(
-                    due_at__gte=now, due_at__lt=_day_start(last_day + datetime.timedelta(days=1))
+                    next_deadline_at__gte=now,
+                    next_deadline_at__lt=_day_start(last_day + datetime.timedelta(days=1)),
                 ),
                 tasks=Q(due_on__gte=today, due_on__lte=last_day),
             )
         )
     elif filters.due == DueFilter.OVERDUE:
         cases = cases.filter(
-            _deadline_or_task(user=user, deadlines=Q(due_at__lt=now), tasks=Q(due_on__lt=today))
+            _deadline_or_task(
+                user=user, deadlines=Q(next_deadline_at__lt=now), tasks=Q(due_on__lt=today)
+            )
         )
     if filters.searches:
         cases = cases.filter(_identifier_match(filters.q))
 
     run = _run_of_case()
-    next_deadline = _open_deadlines().order_by("due_at")
     next_task_on = Subquery(_my_open_tasks(user).order_by("due_on").values("due_on")[:1])
-    next_deadline_on = Subquery(
-        next_deadline.annotate(day=TruncDate("due_at")).values("day")[:1],
-        output_field=DateField(),
-    )
+    next_deadline_on = TruncDate("next_deadline_at")
     # The account is never shown in the list (nothing encrypted is): its ciphertext, often
     # kilobytes, is not even read.
     cases = (
@@ -314,7 +316,6 @@ def inbox_cases(*, user: Any, filters: InboxFilters) -> QuerySet[Case]:
         .annotate(
             run_stage=Subquery(run.values("stage")[:1]),
             run_protocol_id=Subquery(run.values("protocol_id")[:1]),
-            next_deadline_at=Subquery(next_deadline.values("due_at")[:1]),
             next_task_on=next_task_on,
             # LEAST is NULL on SQLite if either side is; the coalesces make it ignore a
             # missing side.

@@ -38,7 +38,7 @@ from violeta.protocols.models import (
 from violeta.protocols.schema import ENTERED, Protocol, Transition
 from violeta.protocols.schema import Deadline as DeadlineSpec
 from violeta.protocols.services_definitions import protocol_definition
-from violeta.protocols.signals import deadline_flagged
+from violeta.protocols.signals import deadline_flagged, deadlines_met
 
 
 class TransitionRefused(Exception):
@@ -197,6 +197,7 @@ def transition_take(*, run: ProtocolRun, code: str, actor: Any, reason: str = ""
         Deadline.objects.filter(run=run, stage=transition.source, met_at__isnull=True).update(
             met_at=now
         )
+        deadlines_met.send(sender=Deadline, run=run)
         StageChange.objects.create(
             run=run,
             transition=code,

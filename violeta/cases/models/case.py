@@ -86,6 +86,12 @@ class Case(EncryptedModel):
     is_minor_victim = models.BooleanField(
         _("persona afectada menor de edad"), default=False, editable=False
     )
+    # The earliest unmet deadline of the case's protocol run, kept by receivers of the
+    # protocol's deadline writes (cases.receivers). The inbox's "vencidos" and "vencen pronto"
+    # are then one indexed range on the case, not a join to its run's deadlines for every case.
+    next_deadline_at = models.DateTimeField(
+        _("próximo plazo del protocolo"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("caso")
@@ -104,6 +110,11 @@ class Case(EncryptedModel):
             models.Index(Upper("folio"), name="case_folio_upper_idx"),
             models.Index(Right("folio", 6), name="case_folio_suffix_idx"),
             models.Index(Right("folio", 7), name="case_folio_suffix7_idx"),
+            models.Index(
+                fields=["next_deadline_at"],
+                condition=Q(next_deadline_at__isnull=False),
+                name="case_next_deadline_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -60,6 +60,7 @@ class Story:
         "minor",
         "modalities",
         "needs_interpreter",
+        "next_deadline",
         "registrant",
         "registrant_role",
         "risk_level",
@@ -91,6 +92,7 @@ class Story:
     minor: bool
     modalities: set[str]
     needs_interpreter: bool
+    next_deadline: str  # COPY text of the earliest unmet deadline, or N
     registrant: int
     registrant_role: str
     risk_level: str

@@ -159,11 +159,18 @@ class Protocol(GeneratorBase):
                 tasks.append((code, role, label_es, label_en, due, eod, moment))
         c.stage = stage
         c.stage_times["@" + stage] = moment
+        unmet: list[str] = []
         for stage_code, due, eod, met, created in deadlines:
+            due_text = self.due_text(due, eod)
+            if met is None:
+                unmet.append(due_text)
             out[t.DEADLINE].append(
-                f"{run}\t{stage_code}\t{self.due_text(due, eod)}\t{self.tsn(met)}\t"
+                f"{run}\t{stage_code}\t{due_text}\t{self.tsn(met)}\t"
                 f"{self.tsn(self.flagged(due, met, created))}"
             )
+        # UTC texts in one format ("…:SS+00", or "…:SS.999999+00" at the end of a day): the
+        # smallest text is the earliest time.
+        c.next_deadline = min(unmet) if unmet else t.NULL
         for code, role, label_es, label_en, due, eod, created in tasks:
             finished_task = self.after(created, (10 * HOUR, 1.0))
             done = finished_task if finished_task <= w.now else None

@@ -202,6 +202,17 @@ def test_deadlines_are_met_on_time_late_or_still_open(synthetic: Any, frozen: An
         assert business.due_at == due_at(start=entered, amount=30, unit="business_days")
 
 
+def test_each_case_keeps_its_earliest_unmet_deadline(synthetic: Any) -> None:
+    earliest: dict[str, datetime.datetime] = {}
+    for subject_id, due in Deadline.objects.filter(met_at__isnull=True).values_list(
+        "run__subject_id", "due_at"
+    ):
+        earliest[subject_id] = min(due, earliest.get(subject_id, due))
+    kept = {str(pk): at for pk, at in Case.objects.values_list("pk", "next_deadline_at")}
+    assert earliest  # some deadlines are still open
+    assert kept == {pk: earliest.get(pk) for pk in kept}
+
+
 def test_consent_and_risk_follow_plausible_shares(synthetic: Any) -> None:
     count = synthetic["count"]
     granted = ConsentDecision.objects.filter(purpose="atencion", granted=True)
