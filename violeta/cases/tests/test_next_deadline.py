@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
 
 import pytest
 
 from violeta.cases.models import Case
 from violeta.cases.receivers import next_deadline_refresh
-from violeta.protocols.models import Deadline, ProtocolRun, ProtocolVersion
+from violeta.protocols.models import Deadline, ProtocolRun
 from violeta.protocols.services import checklist_resolve, run_start, transition_take
-from violeta.protocols.tests.test_engine import DEFINITION
+from violeta.protocols.tests.test_engine import protocol_version_create
 from violeta.testing.factories import consent_give, make_case
 
 pytestmark = pytest.mark.django_db
@@ -20,19 +18,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def run(enlace, coordinacion):
-    raw = json.dumps(DEFINITION, sort_keys=True).encode()
-    version = ProtocolVersion.objects.create(
-        code="prueba",
-        version="1",
-        name="Protocolo de prueba",
-        definition=DEFINITION,
-        source_file="prueba.yaml",
-        sha256=hashlib.sha256(raw).hexdigest(),
-        effective_date=datetime.date(2020, 1, 1),
-    )
     case = make_case(registered_by=enlace)
     consent_give(case)
-    return run_start(protocol=version, subject=case, actor=coordinacion)
+    return run_start(protocol=protocol_version_create(), subject=case, actor=coordinacion)
 
 
 def next_deadline(run: ProtocolRun) -> datetime.datetime | None:

@@ -104,8 +104,8 @@ DEFINITION = {
 }
 
 
-@pytest.fixture
-def version(db):
+def protocol_version_create():
+    """The test protocol above, stored as a version (also used by other apps' tests)."""
     Protocol.model_validate(DEFINITION)
     raw = json.dumps(DEFINITION, sort_keys=True).encode()
     return ProtocolVersion.objects.create(
@@ -117,6 +117,11 @@ def version(db):
         sha256=hashlib.sha256(raw).hexdigest(),
         effective_date=datetime.date(2020, 1, 1),
     )
+
+
+@pytest.fixture
+def version(db):
+    return protocol_version_create()
 
 
 @pytest.fixture
