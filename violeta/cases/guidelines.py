@@ -17,6 +17,7 @@ from violeta.cases.models import (
     Language,
     PartyKind,
 )
+from violeta.cases.shared_reads import case_incidents, case_parties
 
 RULES_FILE = Path(__file__).parent / "data" / "guidelines.yaml"
 
@@ -118,7 +119,9 @@ def rule_get(code: str) -> Rule | None:
 def case_facts(*, case: Case) -> set[str]:
     """The facts the rules read, from the persona afectada and the incidents."""
     facts: set[str] = set()
-    for party in case.parties.filter(kind=PartyKind.AFECTADA):
+    for party in case_parties(case):
+        if party.kind != PartyKind.AFECTADA:
+            continue
         age_range = party.effective_age_range
         if party.is_minor:
             facts.add("menor")
@@ -144,8 +147,9 @@ def case_facts(*, case: Case) -> set[str]:
             facts.add("adulta_mayor")
         if "personas_indigenas" in party.vulnerable_groups:
             facts.add("lengua_indigena")
-    types = set(case.incidents.values_list("violence_types__code", flat=True))
-    modalities = set(case.incidents.values_list("violence_modalities__code", flat=True))
+    incidents = case_incidents(case)
+    types = {kind.code for incident in incidents for kind in incident.violence_types.all()}
+    modalities = {m.code for incident in incidents for m in incident.violence_modalities.all()}
     if types & CRIME_TYPES or modalities & CRIME_MODALITIES:
         facts.add("posible_delito")
     return facts

@@ -30,6 +30,7 @@ from violeta.cases.models import (
     RepeatAccused,
     SharedItem,
 )
+from violeta.cases.shared_reads import case_rows_shared
 from violeta.catalogs.models import Institution
 from violeta.catalogs.selectors import catalog_reads_shared
 
@@ -113,7 +114,8 @@ _shared_readings: ContextVar[dict[tuple[Any, Any], CaseReading] | None] = Contex
 @contextmanager
 def readings_shared() -> Iterator[None]:
     """Compute ``case_reading`` once per (viewer, case) inside the block, and read each
-    catalog once (``catalog_reads_shared``).
+    catalog (``catalog_reads_shared``) and the case's parties and incidents
+    (``case_rows_shared``) once.
 
     Only for rendering, where nothing is written that could change the answer: the case page
     asks it from each of its sections (cases, detection, referrals, sanctions), three queries
@@ -121,7 +123,7 @@ def readings_shared() -> Iterator[None]:
     """
     token = _shared_readings.set({})
     try:
-        with catalog_reads_shared():
+        with catalog_reads_shared(), case_rows_shared():
             yield
     finally:
         _shared_readings.reset(token)

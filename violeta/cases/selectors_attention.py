@@ -26,7 +26,6 @@ from violeta.cases.models import (
     AttentionSession,
     Case,
     CaseAssignment,
-    CaseParty,
     CaseStatus,
     CaseTask,
     PartyKind,
@@ -34,6 +33,7 @@ from violeta.cases.models import (
     Service,
 )
 from violeta.cases.selectors import CaseReading, case_reading, cases_visible_to
+from violeta.cases.shared_reads import case_parties
 
 SERVICES = frozenset(Service.values)
 
@@ -197,6 +197,6 @@ def task_assignees(*, case: Case, actor: Any) -> QuerySet[User]:
 def needs_interpreter(*, case: Case) -> bool:
     """Does the persona afectada need an interpreter (LGAMVLV art. 51: attention in her
     language)?"""
-    return CaseParty.objects.filter(
-        case=case, kind=PartyKind.AFECTADA, needs_interpreter=True
-    ).exists()
+    return any(
+        party.kind == PartyKind.AFECTADA and party.needs_interpreter for party in case_parties(case)
+    )

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, 
 from violeta.cases.guidelines import case_facts as guideline_facts
 from violeta.cases.guidelines import rule_get as guideline_rule_get
 from violeta.cases.models import Case, PartyKind
+from violeta.cases.shared_reads import case_incidents, case_parties
 from violeta.catalogs.vocabulary import Handle
 from violeta.detection.models import RiskAssessment
 from violeta.detection.risk_schema import level_rank
@@ -174,9 +175,11 @@ def case_facts(*, case: Case, wishes: Wishes, now: datetime.datetime | None = No
         facts.add("pareja")
     if case.is_workplace:
         facts.add("laboral")
-    if case.parties.filter(kind=PartyKind.SENALADA, is_public_servant=True).exists():
+    if any(
+        party.kind == PartyKind.SENALADA and party.is_public_servant for party in case_parties(case)
+    ):
         facts.add("servidor_publico_senalado")
-    incidents = list(case.incidents.prefetch_related("violence_types", "violence_modalities"))
+    incidents = case_incidents(case)
     for incident in incidents:
         types = {t.code for t in incident.violence_types.all()}
         facts.update(f"tipo_{code}" for code in types)

@@ -1,9 +1,12 @@
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from violeta.audit.models import AuditEntry
-from violeta.cases.models import Case
+from violeta.cases.models import Case, CaseParty, Incident, PartyKind
+from violeta.catalogs.models import ViolenceModality, ViolenceType
 from violeta.testing.factories import assign_to_affected, make_case
 from violeta.testing.second_factor import force_login_verified
 
@@ -151,3 +154,30 @@ def test_registering_creates_the_case_and_shows_its_folio(client, catalogs, aten
     assert case.parties.count() == 2  # the blank second accused and witness are ignored
     assert case.incidents.get().violence_types.count() == 1
     assert AuditEntry.objects.filter(action="create", target_id=str(case.pk)).exists()
+
+
+def test_the_case_page_costs_the_same_queries_for_two_people_or_six(
+    catalogs, enlace, coordinacion, atencion
+):
+    def page_queries(case: Case) -> int:
+        assign_to_affected(case, by=coordinacion, worker=atencion)
+        client = Client()
+        force_login_verified(client, atencion)
+        url = reverse("cases:detail", kwargs={"pk": case.pk})
+        client.get(url)  # the first view of a case writes what later views only read
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    def with_incidents(case: Case, count: int) -> Case:
+        for _ in range(count):
+            incident = Incident.objects.create(case=case, recorded_by=enlace)
+            incident.violence_types.set(ViolenceType.objects.all()[:2])
+            incident.violence_modalities.set(ViolenceModality.objects.all()[:2])
+        return case
+
+    small = with_incidents(make_case(registered_by=enlace, protocol="chihuahua-municipal"), 1)
+    large = with_incidents(make_case(registered_by=enlace, protocol="chihuahua-municipal"), 4)
+    for number in range(4):
+        CaseParty.objects.create(case=large, kind=PartyKind.TESTIGO, display_name=f"T {number}")
+    assert page_queries(large) == page_queries(small)

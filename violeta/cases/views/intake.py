@@ -28,6 +28,7 @@ from violeta.cases.forms_intake import (
 )
 from violeta.cases.models import Case, Channel, PartyKind
 from violeta.cases.selectors import cases_visible_to, derived_context, repeat_accused_links
+from violeta.cases.shared_reads import case_incidents, case_parties
 from violeta.cases.views.common import acting_case, add_errors
 from violeta.catalogs.selectors import catalog_reads_shared
 
@@ -115,10 +116,8 @@ def intake_section(request: HttpRequest, case: Case, reading: Any) -> dict[str, 
         "repeat_links": repeat_accused_links(user=request.user, case=case),
     }
     if reading.account:
-        context["parties"] = case.parties.select_related("dependencia", "data_key", "user")
-        context["incidents"] = case.incidents.select_related("data_key").prefetch_related(
-            "violence_types", "violence_modalities"
-        )
+        context["parties"] = case_parties(case)
+        context["incidents"] = case_incidents(case)
     return context
 
 

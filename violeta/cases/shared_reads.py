@@ -1,0 +1,62 @@
+"""A case's people and incidents, read once while a case page renders.
+
+The page's sections (intake, guidelines, attention, referrals' recommendation facts) each need
+the case's parties and incidents. Inside ``case_rows_shared()`` the first of them reads the
+rows, with what any section shows of them, and the others get the same rows. Outside such a
+block (every write, every service) each call reads the database afresh, so nothing written
+in between is missed. Only for rendering.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from violeta.cases.models import Case, CaseParty, Incident
+
+_shared: ContextVar[dict[tuple[str, Any], list[Any]] | None] = ContextVar("case_rows", default=None)
+
+
+@contextmanager
+def case_rows_shared() -> Iterator[None]:
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def _memo(kind: str, case: Case, read: Any) -> list[Any]:
+    shared = _shared.get()
+    if shared is None:
+        return list(read())
+    key = (kind, case.pk)
+    if key not in shared:
+        shared[key] = list(read())
+    return shared[key]
+
+
+def case_parties(case: Case) -> list[CaseParty]:
+    """Every party of the case, with her dependencia, data key and account."""
+    return _memo(
+        "parties",
+        case,
+        lambda: CaseParty.objects.filter(case=case).select_related(
+            "dependencia", "data_key", "user"
+        ),
+    )
+
+
+def case_incidents(case: Case) -> list[Incident]:
+    """Every incident of the case, with its types and modalities of violence."""
+    return _memo(
+        "incidents",
+        case,
+        lambda: (
+            Incident.objects.filter(case=case)
+            .select_related("data_key")
+            .prefetch_related("violence_types", "violence_modalities")
+        ),
+    )
