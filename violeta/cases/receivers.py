@@ -1,9 +1,13 @@
-"""Keep ``Case.next_deadline_at`` equal to the earliest unmet deadline of the case's run.
+"""Rows derived from others, kept equal to them inside the writer's transaction.
 
-Deadlines are written by the protocol engine, which knows nothing of cases: it creates them with
-``save`` (post_save), and marks a stage's deadlines met with one bulk update, after which it
-sends ``protocols.signals.deadlines_met``. Each of these recomputes the column for the run's
-case in one UPDATE, inside the writer's transaction.
+- ``Case.next_deadline_at``: the earliest unmet deadline of the case's run. Deadlines are
+  written by the protocol engine, which knows nothing of cases: it creates them with ``save``
+  (post_save), and marks a stage's deadlines met with one bulk update, after which it sends
+  ``protocols.signals.deadlines_met``. Each recomputes the column for the run's case in one
+  UPDATE.
+- ``CaseViolenceType`` and ``CaseViolenceModality``: the types and modalities of all the case's
+  incidents, recomputed when an incident's classification changes (m2m_changed) or an incident
+  is deleted.
 """
 
 from __future__ import annotations
@@ -12,9 +16,9 @@ import uuid
 from typing import Any
 
 from django.db.models import OuterRef, Subquery
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from violeta.cases.models import Case
+from violeta.cases.models import Case, CaseViolenceModality, CaseViolenceType, Incident
 from violeta.cases.selectors_inbox import CASE_SUBJECT, next_deadline_of_case
 from violeta.protocols.models import Deadline, ProtocolRun
 from violeta.protocols.signals import deadlines_met
@@ -43,9 +47,56 @@ def _deadlines_met(sender: Any, run: ProtocolRun, **kwargs: Any) -> None:
     next_deadline_refresh(run=run)
 
 
+# (kept model, its column, the incidents' through model, the through's catalog column's field)
+_CLASSIFICATIONS: tuple[tuple[Any, str, Any, str], ...] = (
+    (CaseViolenceType, "violence_type_id", Incident.violence_types.through, "violencetype"),
+    (
+        CaseViolenceModality,
+        "violence_modality_id",
+        Incident.violence_modalities.through,
+        "violencemodality",
+    ),
+)
+
+
+def case_violence_refresh(*, case_ids: set[Any]) -> None:
+    """Recompute the types and modalities of violence of these cases from their incidents."""
+    if not case_ids:
+        return
+    for model, column, through, catalog in _CLASSIFICATIONS:
+        wanted = set(
+            through.objects.filter(incident__case__in=case_ids)
+            .values_list("incident__case_id", f"{catalog}_id")
+            .distinct()
+        )
+        held = set(model.objects.filter(case__in=case_ids).values_list("case_id", column))
+        for case_id, entry_id in held - wanted:
+            model.objects.filter(case_id=case_id, **{column: entry_id}).delete()
+        model.objects.bulk_create(
+            [model(case_id=case_id, **{column: entry_id}) for case_id, entry_id in wanted - held]
+        )
+
+
+def _classification_changed(sender: Any, instance: Incident, action: str, **kwargs: Any) -> None:
+    # Always from the incident's side: the catalogs' side has no manager (related_name "+").
+    if action in ("post_add", "post_remove", "post_clear"):
+        case_violence_refresh(case_ids={instance.case_id})
+
+
+def _incident_deleted(sender: Any, instance: Incident, **kwargs: Any) -> None:
+    case_violence_refresh(case_ids={instance.case_id})
+
+
 def connect() -> None:
     post_save.connect(_deadline_written, sender=Deadline, dispatch_uid="cases_next_deadline_save")
     post_delete.connect(
         _deadline_written, sender=Deadline, dispatch_uid="cases_next_deadline_delete"
     )
     deadlines_met.connect(_deadlines_met, dispatch_uid="cases_next_deadline_met")
+    for through in (Incident.violence_types.through, Incident.violence_modalities.through):
+        m2m_changed.connect(
+            _classification_changed,
+            sender=through,
+            dispatch_uid=f"cases_violence_{through._meta.model_name}",
+        )
+    post_delete.connect(_incident_deleted, sender=Incident, dispatch_uid="cases_violence_delete")

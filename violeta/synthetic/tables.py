@@ -19,6 +19,8 @@ from violeta.cases.models import (
     Case,
     CaseAssignment,
     CaseParty,
+    CaseViolenceModality,
+    CaseViolenceType,
     ConsentDecision,
     GuidelineCheck,
     Incident,
@@ -78,6 +80,8 @@ TABLES: tuple[Table, ...] = (
     Table(Incident),
     Table(Incident.violence_types.through, identity=True),
     Table(Incident.violence_modalities.through, identity=True),
+    Table(CaseViolenceType, identity=True),
+    Table(CaseViolenceModality, identity=True),
     Table(ConsentDecision, identity=True),
     Table(GuidelineCheck),
     Table(CaseAssignment, identity=True),
@@ -110,6 +114,8 @@ TAKING = AccountTaking._meta.db_table
 INCIDENT = Incident._meta.db_table
 INCIDENT_TYPE = Incident.violence_types.through._meta.db_table
 INCIDENT_MODALITY = Incident.violence_modalities.through._meta.db_table
+CASE_TYPE = CaseViolenceType._meta.db_table
+CASE_MODALITY = CaseViolenceModality._meta.db_table
 CONSENT = ConsentDecision._meta.db_table
 GUIDELINE = GuidelineCheck._meta.db_table
 ASSIGNMENT = CaseAssignment._meta.db_table
@@ -156,6 +162,8 @@ ROW_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     INCIDENT_TYPE: ("incident_id", "violencetype_id"),
     INCIDENT_MODALITY: ("incident_id", "violencemodality_id"),
+    CASE_TYPE: ("case_id", "violence_type_id"),
+    CASE_MODALITY: ("case_id", "violence_modality_id"),
     CONSENT: (
         "case_id", "purpose", "institution_id", "granted", "scope", "decided_at",
         "recorded_by_id",

@@ -34,7 +34,7 @@ from .consent import (
 )
 from .context import MatchBasis, RepeatAccused
 from .guidelines import GuidelineCheck, GuidelineStatus
-from .incidents import Incident, PlaceKind
+from .incidents import CaseViolenceModality, CaseViolenceType, Incident, PlaceKind
 
 __all__ = [
     "INTIMATE_RELATIONSHIPS",
@@ -50,6 +50,8 @@ __all__ = [
     "CaseParty",
     "CaseStatus",
     "CaseTask",
+    "CaseViolenceModality",
+    "CaseViolenceType",
     "Channel",
     "ConsentDecision",
     "ConsentOverride",

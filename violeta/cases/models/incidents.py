@@ -52,3 +52,45 @@ class Incident(EncryptedModel):
 
     def __str__(self) -> str:
         return f"hecho {self.pk}"
+
+
+class CaseViolenceType(models.Model):
+    """A type of violence in at least one of the case's incidents: the incidents'
+    classification gathered per case, kept by ``cases.receivers`` on every change of it. The
+    inbox filters on it: from a type's rows straight to its cases, instead of testing every
+    case's incidents."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    # The unique constraint below, type first, is the index the filter uses.
+    violence_type = models.ForeignKey(
+        "catalogs.ViolenceType", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["violence_type", "case"], name="case_violence_type_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} · {self.violence_type_id}"
+
+
+class CaseViolenceModality(models.Model):
+    """A modality of violence in at least one of the case's incidents (as above)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    violence_modality = models.ForeignKey(
+        "catalogs.ViolenceModality", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["violence_modality", "case"], name="case_violence_modality_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} · {self.violence_modality_id}"

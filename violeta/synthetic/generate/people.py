@@ -379,6 +379,13 @@ class People(GeneratorBase):
                 if modality_id is not None:
                     modality_rows.append(f"{pk}\t{modality_id}")
                     c.modalities.add(code)
+        # The case's types and modalities over all its incidents (cases.receivers keeps them).
+        case_types = self.out[t.CASE_TYPE]
+        for code in sorted(c.types):
+            case_types.append(f"{c.hex}\t{types_by_code[code]}")
+        case_modalities = self.out[t.CASE_MODALITY]
+        for code in sorted(c.modalities):
+            case_modalities.append(f"{c.hex}\t{modalities_by_code[code]}")
 
     def assignments(self, c: Story) -> None:
         """Who attends her: atención registers and keeps the case, or coordinación assigns it

@@ -20,6 +20,8 @@ from violeta.cases.models import (
     Case,
     CaseAssignment,
     CaseParty,
+    CaseViolenceModality,
+    CaseViolenceType,
     ConsentDecision,
     FolioCounter,
     GuidelineCheck,
@@ -211,6 +213,21 @@ def test_each_case_keeps_its_earliest_unmet_deadline(synthetic: Any) -> None:
     kept = {str(pk): at for pk, at in Case.objects.values_list("pk", "next_deadline_at")}
     assert earliest  # some deadlines are still open
     assert kept == {pk: earliest.get(pk) for pk in kept}
+
+
+def test_each_case_keeps_the_types_and_modalities_of_its_incidents(synthetic: Any) -> None:
+    for kept_model, field, through, catalog in (
+        (CaseViolenceType, "violence_type_id", Incident.violence_types.through, "violencetype_id"),
+        (
+            CaseViolenceModality,
+            "violence_modality_id",
+            Incident.violence_modalities.through,
+            "violencemodality_id",
+        ),
+    ):
+        derived = set(through.objects.values_list("incident__case_id", catalog))
+        assert derived
+        assert set(kept_model.objects.values_list("case_id", field)) == derived
 
 
 def test_consent_and_risk_follow_plausible_shares(synthetic: Any) -> None:
