@@ -80,6 +80,17 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _connections_closed_after_each_served_request() -> None:
+    """The live server answers each browser connection in its own thread, which keeps its
+    database connection (CONN_MAX_AGE) while the browser keeps the socket open: after the last
+    test the test database could not be dropped. In tests every request's connection closes
+    when the request ends; the test client's requests run in the test's own connection."""
+    from django.db import connections
+
+    connections["default"].settings_dict["CONN_MAX_AGE"] = 0
+
+
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_context_args, "locale": "es-MX", "timezone_id": "America/Chihuahua"}
