@@ -12,10 +12,12 @@
 
 from __future__ import annotations
 
+import functools
+import operator
 import uuid
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from violeta.cases.models import Case, CaseViolenceModality, CaseViolenceType, Incident
@@ -70,8 +72,14 @@ def case_violence_refresh(*, case_ids: set[Any]) -> None:
             .distinct()
         )
         held = set(model.objects.filter(case__in=case_ids).values_list("case_id", column))
-        for case_id, entry_id in held - wanted:
-            model.objects.filter(case_id=case_id, **{column: entry_id}).delete()
+        gone = held - wanted
+        if gone:
+            model.objects.filter(
+                functools.reduce(
+                    operator.or_,
+                    (Q(case_id=case_id, **{column: entry_id}) for case_id, entry_id in gone),
+                )
+            ).delete()
         model.objects.bulk_create(
             [model(case_id=case_id, **{column: entry_id}) for case_id, entry_id in wanted - held]
         )
