@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -33,6 +32,7 @@ from violeta.cases.models import (
 from violeta.cases.shared_reads import case_rows_shared
 from violeta.catalogs.models import Institution
 from violeta.catalogs.selectors import catalog_reads_shared
+from violeta.shared_reads import SharedReads
 
 
 def _is_party(user: Any) -> Exists:
@@ -106,9 +106,7 @@ class CaseReading:
 
 # Within one rendering of a case page every section asks what the viewer may read; they all
 # get the same answer from one set of queries (see ``readings_shared``).
-_shared_readings: ContextVar[dict[tuple[Any, Any], CaseReading] | None] = ContextVar(
-    "case_readings", default=None
-)
+_shared_readings = SharedReads("case_readings")
 
 
 @contextmanager
@@ -121,22 +119,14 @@ def readings_shared() -> Iterator[None]:
     asks it from each of its sections (cases, detection, referrals, sanctions), three queries
     each time. Outside such a block every call reads the database afresh.
     """
-    token = _shared_readings.set({})
-    try:
-        with catalog_reads_shared(), case_rows_shared():
-            yield
-    finally:
-        _shared_readings.reset(token)
+    with _shared_readings.block(), catalog_reads_shared(), case_rows_shared():
+        yield
 
 
 def case_reading(*, user: Any, case: Case) -> CaseReading:
-    shared = _shared_readings.get()
-    if shared is None:
-        return _case_reading(user=user, case=case)
-    key = (getattr(user, "pk", None), case.pk)
-    if key not in shared:
-        shared[key] = _case_reading(user=user, case=case)
-    return shared[key]
+    return _shared_readings.get(
+        (getattr(user, "pk", None), case.pk), lambda: _case_reading(user=user, case=case)
+    )
 
 
 def _case_reading(*, user: Any, case: Case) -> CaseReading:

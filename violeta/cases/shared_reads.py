@@ -11,50 +11,34 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
-from typing import Any
 
 from violeta.cases.models import Case, CaseParty, Incident
+from violeta.shared_reads import SharedReads
 
-_shared: ContextVar[dict[tuple[str, Any], list[Any]] | None] = ContextVar("case_rows", default=None)
+_shared = SharedReads("case_rows")
 
 
 @contextmanager
 def case_rows_shared() -> Iterator[None]:
-    token = _shared.set({})
-    try:
+    with _shared.block():
         yield
-    finally:
-        _shared.reset(token)
-
-
-def _memo(kind: str, case: Case, read: Any) -> list[Any]:
-    shared = _shared.get()
-    if shared is None:
-        return list(read())
-    key = (kind, case.pk)
-    if key not in shared:
-        shared[key] = list(read())
-    return shared[key]
 
 
 def case_parties(case: Case) -> list[CaseParty]:
     """Every party of the case, with her dependencia, data key and account."""
-    return _memo(
-        "parties",
-        case,
-        lambda: CaseParty.objects.filter(case=case).select_related(
-            "dependencia", "data_key", "user"
+    return _shared.get(
+        ("parties", case.pk),
+        lambda: list(
+            CaseParty.objects.filter(case=case).select_related("dependencia", "data_key", "user")
         ),
     )
 
 
 def case_incidents(case: Case) -> list[Incident]:
     """Every incident of the case, with its types and modalities of violence."""
-    return _memo(
-        "incidents",
-        case,
-        lambda: (
+    return _shared.get(
+        ("incidents", case.pk),
+        lambda: list(
             Incident.objects.filter(case=case)
             .select_related("data_key")
             .prefetch_related("violence_types", "violence_modalities")

@@ -6,8 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -22,6 +21,7 @@ from violeta.catalogs.models import (
     ViolenceType,
     VulnerableGroup,
 )
+from violeta.shared_reads import SharedReads
 
 EntryT = TypeVar("EntryT", bound=CatalogEntry)
 
@@ -30,10 +30,7 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-# Inside ``catalog_reads_shared`` each distinct read is answered once (see there).
-_shared_reads: ContextVar[dict[tuple[Any, ...], list[Any]] | None] = ContextVar(
-    "catalog_reads", default=None
-)
+_shared = SharedReads("catalog_reads")
 
 
 @contextmanager
@@ -45,23 +42,18 @@ def catalog_reads_shared() -> Iterator[None]:
     intake's formsets ask for the dependencias once per form. Only for blocks that write no
     catalog. Outside such a block every call reads the database afresh.
     """
-    token = _shared_reads.set({})
-    try:
+    with _shared.block():
         yield
-    finally:
-        _shared_reads.reset(token)
 
 
 def in_force(queryset: QuerySet[EntryT], *, on: datetime.date | None = None) -> list[EntryT]:
     """The newest version of each code that is in force on the day (today by default)."""
     day = on or _today()
-    shared = _shared_reads.get()
-    if shared is None:
+    if not _shared.active:
         return _in_force(queryset, day)
     key = (queryset.model._meta.label, str(queryset.query), day)
-    if key not in shared:
-        shared[key] = _in_force(queryset, day)
-    return list(shared[key])
+    # A copy: a caller may change its list without changing the next caller's.
+    return list(_shared.get(key, lambda: _in_force(queryset, day)))
 
 
 def _in_force(queryset: QuerySet[EntryT], day: datetime.date) -> list[EntryT]:
