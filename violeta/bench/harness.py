@@ -17,10 +17,12 @@ save, audit entries) are counted and timed inside the request, never replayed.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 import re
 import statistics
 import time
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -130,6 +132,19 @@ def client_for(user: Any) -> Client:
     client = Client(HTTP_HOST="localhost")
     force_login_verified(client, user)
     return client
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """Silence what would drown a results table: the request log (404s, axes' login lines)
+    and the warning that static files are not collected (they are served from the apps)."""
+    logging.disable(logging.WARNING)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="No directory at")
+            yield
+    finally:
+        logging.disable(logging.NOTSET)
 
 
 class _Recorder:

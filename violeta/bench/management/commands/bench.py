@@ -10,11 +10,9 @@ from __future__ import annotations
 import datetime
 import io
 import json
-import logging
 import os
 import platform
 import time
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -66,15 +64,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        # The request log (404s, axes' login lines) would drown the table; static files are
-        # served from the apps (WHITENOISE_USE_FINDERS), not collected.
-        logging.disable(logging.WARNING)
-        try:
-            with warnings.catch_warnings():
-                warnings.filterwarnings("ignore", message="No directory at")
-                self._handle(**options)
-        finally:
-            logging.disable(logging.NOTSET)
+        with harness.quiet():
+            self._handle(**options)
 
     def _handle(self, **options: Any) -> None:
         if options["setup"]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-import logging
 import os
 import shutil
 import signal
@@ -18,7 +17,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +27,7 @@ from django.test import Client
 
 from violeta.accounts.models import User
 from violeta.accounts.roles import Role
+from violeta.bench import harness
 from violeta.bench.management.commands.bench import database, machine
 from violeta.cases.models import CaseAssignment
 from violeta.catalogs.selectors import dependencias
@@ -62,14 +61,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        # Logging in the staff (axes' lines) and the static-files warning would drown the table.
-        logging.disable(logging.WARNING)
-        try:
-            with warnings.catch_warnings():
-                warnings.filterwarnings("ignore", message="No directory at")
-                self._handle(**options)
-        finally:
-            logging.disable(logging.NOTSET)
+        with harness.quiet():
+            self._handle(**options)
 
     def _handle(self, **options: Any) -> None:
         bin_dir = Path(sys.executable).parent
