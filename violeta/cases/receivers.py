@@ -40,7 +40,11 @@ def next_deadline_refresh(*, run: ProtocolRun) -> None:
 
 
 def _deadline_written(sender: Any, instance: Deadline, **kwargs: Any) -> None:
-    run = ProtocolRun.objects.filter(pk=instance.run_id).first()
+    # The engine creates a deadline with its run in hand; read it only when it is not.
+    if Deadline.run.is_cached(instance):
+        run: ProtocolRun | None = instance.run
+    else:
+        run = ProtocolRun.objects.filter(pk=instance.run_id).first()
     if run is not None:
         next_deadline_refresh(run=run)
 
