@@ -26,8 +26,6 @@ from violeta.cases.selectors_inbox import (
 from violeta.cases.views.inbox import COUNT_CAP
 from violeta.crypto.blind_index import blind_index
 
-RUN_OF_CASE = "r.subject_type = %s AND r.subject_id = c.id::text"
-
 
 def _inbox_where(params: dict[str, Any], viewer: Any) -> tuple[str, list[Any]]:
     """The WHERE clause on ``cases_case c`` for the inbox's filters, and its parameters."""
@@ -60,15 +58,14 @@ def _inbox_where(params: dict[str, Any], viewer: Any) -> tuple[str, list[Any]]:
     if params.get("stage"):
         protocol, stage = params["stage"].split(":")
         clauses.append(
-            f"EXISTS (SELECT 1 FROM protocols_protocolrun r WHERE {RUN_OF_CASE} AND r.stage = %s "
-            "AND r.protocol_id IN (SELECT id FROM protocols_protocolversion WHERE code = %s))"
+            "c.run_stage = %s AND c.run_protocol_id IN "
+            "(SELECT id FROM protocols_protocolversion WHERE code = %s)"
         )
-        args += [CASE_SUBJECT, stage, protocol]
+        args += [stage, protocol]
     if params.get("violence_type"):
         law, code = params["violence_type"].split(":")
         clauses.append(
-            "EXISTS (SELECT 1 FROM cases_incident i JOIN cases_incident_violence_types iv "
-            "ON iv.incident_id = i.id WHERE i.case_id = c.id AND iv.violencetype_id IN "
+            "c.id IN (SELECT v.case_id FROM cases_caseviolencetype v WHERE v.violence_type_id IN "
             "(SELECT id FROM catalogs_violencetype WHERE law = %s AND code = %s))"
         )
         args += [law, code]
@@ -139,15 +136,14 @@ def inbox(request: BenchRequest, *, viewer: Any, page_size: int) -> Statements:
     )
     rows = (
         "SELECT c.id, c.folio, c.status, c.registered_at, c.next_deadline_at, d.name_es, "
-        "d.name_en, r.stage, r.protocol_id, "
+        "d.name_en, c.run_stage, c.run_protocol_id, "
         "(SELECT min(t.due_on) FROM cases_casetask t WHERE t.case_id = c.id "
         "AND t.assigned_to_id = %s AND t.done_at IS NULL) AS next_task_on "
         f"FROM (SELECT * FROM cases_case c WHERE {where} "
         "ORDER BY c.registered_at DESC, c.id DESC LIMIT %s OFFSET %s) c "
         "JOIN catalogs_dependencia d ON d.id = c.dependencia_id "
-        f"LEFT JOIN protocols_protocolrun r ON {RUN_OF_CASE} "
         "ORDER BY c.registered_at DESC, c.id DESC",
-        [viewer.pk, *args, page_size, (page - 1) * page_size, CASE_SUBJECT],
+        [viewer.pk, *args, page_size, (page - 1) * page_size],
     )
     if params.get("due") == "vencidos":
         return [(OVERDUE_TASK_CASES, [viewer.pk, timezone.localdate()]), count, rows]
@@ -338,8 +334,9 @@ def intake(request: BenchRequest, *, actor: Any) -> Statements:
         (
             "INSERT INTO cases_case (id, folio, status, registered_at, account, data_key_id, "
             "dependencia_id, registered_by_id, channel, is_hierarchical, is_intimate_partner, "
-            "is_minor_victim, is_workplace) "
-            "VALUES (%s, %s, 'abierto', %s, %s, %s, %s, %s, %s, false, false, false, true)",
+            "is_minor_victim, is_workplace, run_protocol_id, run_stage) "
+            "VALUES (%s, %s, 'abierto', %s, %s, %s, %s, %s, %s, false, false, false, true, %s, "
+            "'solicitud')",
             [
                 case,
                 f"B-{uuid.uuid4().hex[:24]}",
@@ -349,6 +346,7 @@ def intake(request: BenchRequest, *, actor: Any) -> Statements:
                 data.get("dependencia"),
                 actor.pk,
                 data.get("channel", "presencial"),
+                data.get("protocol"),
             ],
         ),
         (

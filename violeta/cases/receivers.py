@@ -5,6 +5,9 @@
   (post_save), and marks a stage's deadlines met with one bulk update, after which it sends
   ``protocols.signals.deadlines_met``. Each recomputes the column for the run's case in one
   UPDATE.
+- ``Case.run_protocol`` and ``Case.run_stage``: the version and current stage of the case's
+  run. The engine records every stage a run enters, its first included, as a ``StageChange``
+  (post_save); each sets the two columns of the run's case in one UPDATE.
 - ``CaseViolenceType`` and ``CaseViolenceModality``: the types and modalities of all the case's
   incidents, recomputed when an incident's classification changes (m2m_changed) or an incident
   is deleted.
@@ -17,26 +20,34 @@ import operator
 import uuid
 from typing import Any
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from violeta.cases.models import Case, CaseViolenceModality, CaseViolenceType, Incident
 from violeta.cases.selectors_inbox import CASE_SUBJECT, next_deadline_of_case
-from violeta.protocols.models import Deadline, ProtocolRun
+from violeta.protocols.models import Deadline, ProtocolRun, StageChange
 from violeta.protocols.signals import deadlines_met
+
+
+def _case_of(run: ProtocolRun) -> QuerySet[Case]:
+    """The case ``run`` runs on, as a queryset to update (empty if it runs on something else)."""
+    if run.subject_type != CASE_SUBJECT:
+        return Case.objects.none()
+    try:
+        case_id = uuid.UUID(run.subject_id)
+    except ValueError:
+        return Case.objects.none()
+    return Case.objects.filter(pk=case_id)
 
 
 def next_deadline_refresh(*, run: ProtocolRun) -> None:
     """Recompute the next deadline of the case that ``run`` runs on (if it runs on a case)."""
-    if run.subject_type != CASE_SUBJECT:
-        return
-    try:
-        case_id = uuid.UUID(run.subject_id)
-    except ValueError:
-        return
-    Case.objects.filter(pk=case_id).update(
-        next_deadline_at=Subquery(next_deadline_of_case(OuterRef("pk")))
-    )
+    _case_of(run).update(next_deadline_at=Subquery(next_deadline_of_case(OuterRef("pk"))))
+
+
+def run_stage_refresh(*, run: ProtocolRun, stage: str) -> None:
+    """Record on the run's case that its run (of ``run.protocol``) is now in ``stage``."""
+    _case_of(run).update(run_protocol=run.protocol_id, run_stage=stage)
 
 
 def _deadline_written(sender: Any, instance: Deadline, **kwargs: Any) -> None:
@@ -51,6 +62,20 @@ def _deadline_written(sender: Any, instance: Deadline, **kwargs: Any) -> None:
 
 def _deadlines_met(sender: Any, run: ProtocolRun, **kwargs: Any) -> None:
     next_deadline_refresh(run=run)
+
+
+def _stage_entered(sender: Any, instance: StageChange, created: bool, **kwargs: Any) -> None:
+    if not created:
+        return
+    run = instance.run if StageChange.run.is_cached(instance) else None
+    if run is None:
+        run = ProtocolRun.objects.filter(pk=instance.run_id).first()
+    if run is not None:
+        run_stage_refresh(run=run, stage=instance.to_stage)
+
+
+def _run_deleted(sender: Any, instance: ProtocolRun, **kwargs: Any) -> None:
+    _case_of(instance).update(run_protocol=None, run_stage="")
 
 
 # (kept model, its column, the incidents' through model, the through's catalog column's field)
@@ -105,6 +130,8 @@ def connect() -> None:
         _deadline_written, sender=Deadline, dispatch_uid="cases_next_deadline_delete"
     )
     deadlines_met.connect(_deadlines_met, dispatch_uid="cases_next_deadline_met")
+    post_save.connect(_stage_entered, sender=StageChange, dispatch_uid="cases_run_stage")
+    post_delete.connect(_run_deleted, sender=ProtocolRun, dispatch_uid="cases_run_deleted")
     for through in (Incident.violence_types.through, Incident.violence_modalities.through):
         m2m_changed.connect(
             _classification_changed,

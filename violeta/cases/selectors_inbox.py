@@ -5,9 +5,10 @@ The rows carry only what the list shows: folio, status, dependencia, protocol st
 date, the next due date and whether something is overdue. Never a name or anything encrypted:
 a search by identifier goes through the blind indexes, never through the encrypted columns.
 
-A page costs a constant number of queries whatever its size: stage and due dates are
-correlated subqueries on the page's own SELECT, and stage names come from one read of the
-protocol versions on the page (``stage_names``).
+A page costs a constant number of queries whatever its size: the stage and the next deadline
+are the case's own columns (kept by ``cases.receivers``), the viewer's next task is a correlated
+subquery on the page's own SELECT, and stage names come from one read of the protocol versions
+on the page (``stage_names``).
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from violeta.cases.models import (
 from violeta.cases.selectors import cases_assigned_to, cases_visible_to
 from violeta.catalogs.models import Dependencia, ViolenceModality, ViolenceType
 from violeta.crypto.blind_index import blind_index
-from violeta.protocols.models import Deadline, ProtocolRun, ProtocolVersion
+from violeta.protocols.models import Deadline, ProtocolVersion
 from violeta.protocols.services_definitions import protocol_definition
 
 # ProtocolRun.subject_type of a case (protocols knows cases only by label and id).
@@ -166,12 +167,6 @@ class _SubjectId(Func):
         return f"({pieces})", tuple(params) * len(parts)
 
 
-def _run_of_case() -> QuerySet[ProtocolRun]:
-    return ProtocolRun.objects.filter(
-        subject_type=CASE_SUBJECT, subject_id=_SubjectId(OuterRef("pk"))
-    )
-
-
 def next_deadline_of_case(case_pk: Any) -> QuerySet[Deadline, Any]:
     """The due time of the earliest unmet deadline of the run on the case ``case_pk`` (an
     expression such as ``OuterRef("pk")``), as a one-row subquery: what
@@ -249,8 +244,7 @@ def _identifier_match(q: str) -> Q:
 def inbox_cases(*, user: Any, filters: InboxFilters) -> QuerySet[Case]:
     """The viewer's inbox: visible cases, filtered and annotated in SQL.
 
-    Annotations: ``run_stage`` and ``run_protocol_id`` (the protocol run's current stage and
-    version), ``next_task_on`` (earliest open task assigned to the viewer), ``next_due_on``
+    Annotations: ``next_task_on`` (earliest open task assigned to the viewer), ``next_due_on``
     (the earlier of that and the case's ``next_deadline_at``, as a local date) and ``overdue``
     (either of them is past).
 
@@ -278,7 +272,8 @@ def inbox_cases(*, user: Any, filters: InboxFilters) -> QuerySet[Case]:
     if filters.stage is not None:
         protocol_code, stage_code = filters.stage
         versions = _ids(ProtocolVersion.objects.filter(code=protocol_code))
-        cases = cases.filter(Exists(_run_of_case().filter(protocol__in=versions, stage=stage_code)))
+        # The case keeps its run's version and stage (cases.receivers), under an index.
+        cases = cases.filter(run_stage=stage_code, run_protocol__in=versions)
     # Each case's types and modalities are kept per case (CaseViolenceType, ...Modality),
     # indexed by the catalog entry: the database starts from the entry's cases, which for a
     # rare type are few, instead of testing every case's incidents.
@@ -317,7 +312,6 @@ def inbox_cases(*, user: Any, filters: InboxFilters) -> QuerySet[Case]:
     if filters.searches:
         cases = cases.filter(_identifier_match(filters.q))
 
-    run = _run_of_case()
     next_task_on = Subquery(_my_open_tasks(user).order_by("due_on").values("due_on")[:1])
     next_deadline_on = TruncDate("next_deadline_at")
     # The account is never shown in the list (nothing encrypted is): its ciphertext, often
@@ -326,8 +320,6 @@ def inbox_cases(*, user: Any, filters: InboxFilters) -> QuerySet[Case]:
         cases.select_related("dependencia")
         .defer("account")
         .annotate(
-            run_stage=Subquery(run.values("stage")[:1]),
-            run_protocol_id=Subquery(run.values("protocol_id")[:1]),
             next_task_on=next_task_on,
             # LEAST is NULL on SQLite if either side is; the coalesces make it ignore a
             # missing side.

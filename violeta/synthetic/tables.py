@@ -145,7 +145,7 @@ ROW_COLUMNS: dict[str, tuple[str, ...]] = {
         "id", "data_key_id", "folio", "status", "channel", "referred_by_id", "dependencia_id",
         "registered_by_id", "registered_at", "taken_by_imm_at", "account", "closed_at",
         "is_workplace", "is_hierarchical", "is_intimate_partner", "is_minor_victim",
-        "next_deadline_at",
+        "next_deadline_at", "run_protocol_id", "run_stage",
     ),
     PARTY: (
         "id", "data_key_id", "case_id", "kind", "user_id", "added_by_id", "added_at",

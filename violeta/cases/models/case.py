@@ -92,6 +92,22 @@ class Case(EncryptedModel):
     next_deadline_at = models.DateTimeField(
         _("próximo plazo del protocolo"), null=True, blank=True, editable=False
     )
+    # The version and current stage of the case's protocol run, kept the same way (by
+    # receivers of the run's creation and of the engine's stage changes): the inbox shows
+    # them and filters by stage on the case's own index.
+    run_protocol = models.ForeignKey(
+        "protocols.ProtocolVersion",
+        verbose_name=_("protocolo"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+    )
+    run_stage = models.CharField(
+        _("etapa del protocolo"), max_length=60, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("caso")
@@ -115,6 +131,9 @@ class Case(EncryptedModel):
                 condition=Q(next_deadline_at__isnull=False),
                 name="case_next_deadline_idx",
             ),
+            # "Cases in this stage", newest first: a rare stage is found without testing
+            # every case.
+            models.Index(fields=["run_stage", "registered_at", "id"], name="case_run_stage_idx"),
         ]
 
     def __str__(self) -> str:

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from violeta.protocols.models import ProtocolRun
+from violeta.protocols.models import ProtocolRun, StageChange
 from violeta.testing.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,7 +24,9 @@ def test_coordinacion_searches_by_folio_and_exact_name_and_filters_by_stage(
     in_session = make_case(
         registered_by=enlace, affected="Otra Persona", protocol="chihuahua-municipal"
     )
-    ProtocolRun.objects.filter(subject_id=str(in_session.pk)).update(stage="sesion_comite")
+    run = ProtocolRun.objects.get(subject_id=str(in_session.pk))
+    ProtocolRun.objects.filter(pk=run.pk).update(stage="sesion_comite")
+    StageChange.objects.create(run=run, from_stage=run.stage, to_stage="sesion_comite")
 
     log_in(page, live_server, coordinacion.email)
     page.goto(live_server.url + "/casos/")

@@ -26,7 +26,7 @@ from violeta.cases.selectors_inbox import (
     inbox_cases,
 )
 from violeta.catalogs.models import ViolenceModality, ViolenceType
-from violeta.protocols.models import Deadline, ProtocolRun
+from violeta.protocols.models import Deadline, ProtocolRun, StageChange
 from violeta.testing.factories import assign_to_affected, consent_give, make_case
 from violeta.testing.second_factor import force_login_verified
 
@@ -46,7 +46,10 @@ def run_of(case):
 
 
 def move_to(case, stage):
-    ProtocolRun.objects.filter(pk=run_of(case).pk).update(stage=stage)
+    """Put the case's run in ``stage`` as the engine records it (the case keeps its stage)."""
+    run = run_of(case)
+    ProtocolRun.objects.filter(pk=run.pk).update(stage=stage)
+    StageChange.objects.create(run=run, from_stage=run.stage, to_stage=stage)
 
 
 def close(case):

@@ -99,7 +99,8 @@ class ChunkGenerator(People, Protocol, Care, Sanctions):
             f"{referred_by}\t{c.dependencia}\t{c.registrant}\t{self.ts(c.t0)}\t"
             f"{self.tsn(c.taken_at)}\t{tokens[0]}\t{self.tsn(c.closed_at)}\t"
             f"{'t' if workplace else 'f'}\t{'t' if hierarchical else 'f'}\t"
-            f"{'t' if intimate else 'f'}\t{'t' if c.minor else 'f'}\t{c.next_deadline}"
+            f"{'t' if intimate else 'f'}\t{'t' if c.minor else 'f'}\t{c.next_deadline}\t"
+            f"{w.protocol.version_id}\t{c.stage}"
         )
         self.out[t.TAKING].append(f"{c.hex}\t{c.registrant}\t{self.ts(c.t0)}\tregistro")
 

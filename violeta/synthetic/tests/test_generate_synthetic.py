@@ -215,6 +215,21 @@ def test_each_case_keeps_its_earliest_unmet_deadline(synthetic: Any) -> None:
     assert kept == {pk: earliest.get(pk) for pk in kept}
 
 
+def test_each_case_keeps_its_runs_version_and_stage(synthetic: Any) -> None:
+    runs = {
+        subject_id: (protocol_id, stage)
+        for subject_id, protocol_id, stage in ProtocolRun.objects.filter(
+            subject_type="cases.Case"
+        ).values_list("subject_id", "protocol_id", "stage")
+    }
+    kept = {
+        str(pk): (protocol_id, stage)
+        for pk, protocol_id, stage in Case.objects.values_list("pk", "run_protocol_id", "run_stage")
+    }
+    assert len({stage for _protocol, stage in kept.values()}) > 1
+    assert kept == runs
+
+
 def test_each_case_keeps_the_types_and_modalities_of_its_incidents(synthetic: Any) -> None:
     for kept_model, field, through, catalog in (
         (CaseViolenceType, "violence_type_id", Incident.violence_types.through, "violencetype_id"),
