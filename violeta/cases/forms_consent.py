@@ -34,7 +34,14 @@ class _PurposeForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["institution"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
-        field.queryset = Institution.objects.filter(pk__in=[i.pk for i in institutions()])
+        available = institutions()
+        field.queryset = Institution.objects.filter(pk__in=[i.pk for i in available])
+        # Shown from the rows already read (a page reads each catalog once); the queryset
+        # still checks what is sent.
+        field.choices = [
+            ("", field.empty_label),
+            *((i.pk, field.label_from_instance(i)) for i in available),
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -130,9 +130,9 @@ def case_reading(*, user: Any, case: Case) -> CaseReading:
 
 
 def _case_reading(*, user: Any, case: Case) -> CaseReading:
-    if CaseParty.objects.filter(case=case, user=user).exists() or not roles.handles_cases(user):
+    if is_party(user=user, case=case) or not roles.handles_cases(user):
         return CaseReading()
-    assigned = CaseAssignment.objects.filter(case=case, user=user, ended_at__isnull=True).exists()
+    assigned = active_assignment_kind(user=user, case=case) is not None
     emergency = EmergencyAccess.objects.filter(
         case=case, user=user, expires_at__gt=timezone.now()
     ).exists()
@@ -200,7 +200,23 @@ def comite_may_read(*, case: Case) -> bool:
 
 
 def is_party(*, user: Any, case: Case) -> bool:
-    return CaseParty.objects.filter(case=case, user=user).exists()
+    return _shared_readings.get(
+        ("party", getattr(user, "pk", None), case.pk),
+        lambda: CaseParty.objects.filter(case=case, user=user).exists(),
+    )
+
+
+def active_assignment_kind(*, user: Any, case: Case) -> str | None:
+    """The kind of the user's active assignment to the case (the first, if several), or None
+    if she is not assigned to it."""
+    return _shared_readings.get(
+        ("assignment", getattr(user, "pk", None), case.pk),
+        lambda: (
+            CaseAssignment.objects.filter(case=case, user=user, ended_at__isnull=True)
+            .values_list("kind", flat=True)
+            .first()
+        ),
+    )
 
 
 def assignments_of(*, case: Case) -> QuerySet[CaseAssignment]:

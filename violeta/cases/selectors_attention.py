@@ -32,7 +32,12 @@ from violeta.cases.models import (
     SafetyPlan,
     Service,
 )
-from violeta.cases.selectors import CaseReading, case_reading, cases_visible_to
+from violeta.cases.selectors import (
+    CaseReading,
+    active_assignment_kind,
+    case_reading,
+    cases_visible_to,
+)
 from violeta.cases.shared_reads import case_parties
 
 SERVICES = frozenset(Service.values)
@@ -60,19 +65,22 @@ class AttentionAccess:
 def attention_access(
     *, user: Any, case: Case, reading: CaseReading | None = None
 ) -> AttentionAccess:
-    if reading is None:
-        reading = case_reading(user=user, case=case)
-    if not roles.handles_cases(user) or not cases_visible_to(user=user).filter(pk=case.pk).exists():
+    """What ``user`` may see and do of the case's attention. Pass ``reading`` only for a case
+    already opened through ``cases_visible_to`` (the case page does): it stands for that check.
+    """
+    if not roles.handles_cases(user):
         return AttentionAccess()
-    assignment = (
-        CaseAssignment.objects.filter(case=case, user=user, ended_at__isnull=True)
-        .only("kind")
-        .first()
-    )
-    attends = assignment is not None and roles.is_atencion(user)
+    if reading is None:
+        # A caller with the viewer's reading has already opened the case for her (a reading
+        # is only computed for a case she can open); anyone else is checked here.
+        if not cases_visible_to(user=user).filter(pk=case.pk).exists():
+            return AttentionAccess()
+        reading = case_reading(user=user, case=case)
+    kind = active_assignment_kind(user=user, case=case)
+    attends = kind is not None and roles.is_atencion(user)
     own: set[str] = set()
-    if attends and assignment is not None:
-        own = {assignment.kind, getattr(user, "specialty", "")} & SERVICES
+    if attends and kind is not None:
+        own = {kind, getattr(user, "specialty", "")} & SERVICES
     return AttentionAccess(
         opens=True,
         sessions=not roles.is_autoridad(user),

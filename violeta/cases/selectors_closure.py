@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from violeta.accounts import roles
 from violeta.cases.models import Case, CaseAssignment, CaseTask
-from violeta.cases.selectors import is_party
+from violeta.cases.selectors import active_assignment_kind, is_party
 from violeta.protocols.schema import Closure
 from violeta.protocols.selectors_definitions import protocols_current
 from violeta.protocols.services import definition_of, run_for
@@ -92,10 +92,9 @@ def closure_blockers(*, case: Case) -> list[str]:
 
 
 def _is_assigned(user: Any, case: Case, *, active_only: bool) -> bool:
-    assignments = CaseAssignment.objects.filter(case=case, user=user)
     if active_only:
-        assignments = assignments.filter(ended_at__isnull=True)
-    return assignments.exists()
+        return active_assignment_kind(user=user, case=case) is not None
+    return CaseAssignment.objects.filter(case=case, user=user).exists()
 
 
 def close_allowed(*, actor: Any, case: Case) -> bool:

@@ -71,10 +71,10 @@ def _name(user: Any) -> str:
 
 def timeline_for(*, user: Any, case: Case) -> list[TimelineEntry]:
     """Everything that happened on the case that ``user`` may know of, oldest first."""
-    reading = case_reading(user=user, case=case)
-    access = attention_access(user=user, case=case, reading=reading)
+    access = attention_access(user=user, case=case)
     if not access.opens:
         return []
+    reading = case_reading(user=user, case=case)
     detail = reverse("cases:detail", kwargs={"pk": case.pk})
     entries: list[TimelineEntry] = []
     sources: list[Callable[[Case, CaseReading, AttentionAccess, str], list[TimelineEntry]]] = [

@@ -9,13 +9,16 @@ in between is missed. Only for rendering.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from violeta.cases.models import Case, CaseParty, Incident
 from violeta.shared_reads import SharedReads
 
 _shared = SharedReads("case_rows")
+
+T = TypeVar("T")
 
 
 @contextmanager
@@ -44,3 +47,10 @@ def case_incidents(case: Case) -> list[Incident]:
             .prefetch_related("violence_types", "violence_modalities")
         ),
     )
+
+
+def case_rows(kind: str, case: Case, read: Callable[[], list[T]]) -> list[T]:
+    """Rows of another app about the case (``kind`` names them), shared the same way: apps
+    that build on cases (detection's risk assessments, read by its section and by referrals'
+    recommendation facts) share them without cases knowing their models."""
+    return _shared.get((kind, case.pk), read)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from violeta.cases.models import Case
 from violeta.cases.selectors import case_reading
+from violeta.cases.shared_reads import case_rows
 from violeta.detection.models import RiskAssessment
 from violeta.detection.risk import risk_instrument
 from violeta.detection.risk_schema import level_rank
@@ -62,16 +63,27 @@ def _trend(previous: RiskAssessment | None, current: RiskAssessment) -> Trend | 
     return Trend.SUBE if change > 0 else Trend.BAJA if change < 0 else Trend.IGUAL
 
 
+def case_assessments(case: Case) -> list[RiskAssessment]:
+    """Every assessment of the case, oldest first, read once while the case page renders (its
+    risk section and referrals' recommendation facts both need them). Not filtered by viewer:
+    callers decide what to show."""
+    return case_rows(
+        "risk_assessments",
+        case,
+        lambda: list(
+            RiskAssessment.objects.filter(case=case)
+            .select_related("assessed_by", "data_key")
+            .order_by("assessed_at", "id")
+        ),
+    )
+
+
 def risk_history(*, user: Any, case: Case) -> list[RiskRow]:
     """Every assessment of the case, newest first, each with its trend against the one before.
     Empty for a viewer who may not read her account."""
     if not may_read_risk(user=user, case=case):
         return []
-    assessments = list(
-        RiskAssessment.objects.filter(case=case)
-        .select_related("assessed_by", "data_key")
-        .order_by("assessed_at", "id")
-    )
+    assessments = case_assessments(case)
     rows = [
         RiskRow(assessment, _trend(assessments[index - 1] if index else None, assessment))
         for index, assessment in enumerate(assessments)
@@ -83,12 +95,8 @@ def risk_latest(*, user: Any, case: Case) -> RiskRow | None:
     """The newest assessment with its trend, or None (none yet, or not for this viewer)."""
     if not may_read_risk(user=user, case=case):
         return None
-    latest_two = list(
-        RiskAssessment.objects.filter(case=case)
-        .select_related("assessed_by")
-        .order_by("-assessed_at", "-id")[:2]
-    )
-    if not latest_two:
+    assessments = case_assessments(case)
+    if not assessments:
         return None
-    previous = latest_two[1] if len(latest_two) > 1 else None
-    return RiskRow(latest_two[0], _trend(previous, latest_two[0]))
+    previous = assessments[-2] if len(assessments) > 1 else None
+    return RiskRow(assessments[-1], _trend(previous, assessments[-1]))

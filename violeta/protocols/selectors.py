@@ -97,7 +97,7 @@ def protocol_panel(*, run: ProtocolRun | None, user: Any, can_act: bool) -> Pane
         responsible=[str(ROLE_LABELS.get(role, role)) for role in stage.responsible],
         deadline=deadline,
         overdue=bool(deadline and deadline.due_at < timezone.now()),
-        steps=steps_for(run=run, user=user) if can_act else [],
+        steps=steps_for(run=run, user=user, resolved=set(resolutions)) if can_act else [],
         checklist=checklist,
         tasks=list(run.tasks.filter(done_at__isnull=True).order_by("due_at", "pk")),
         history=history,

@@ -127,13 +127,17 @@ def _enter_stage(
         run.finished_at = now
 
 
-def steps_for(*, run: ProtocolRun, user: Any) -> list[Step]:
+def steps_for(*, run: ProtocolRun, user: Any, resolved: set[str] | None = None) -> list[Step]:
     """Every transition out of the current stage, with whether ``user`` may take it and what
-    is still missing (facts not true, checklist items not resolved)."""
+    is still missing (facts not true, checklist items not resolved). ``resolved``: the
+    checklist items of the stage already resolved, when the caller has read them."""
     definition = definition_of(run)
-    resolved = set(
-        ChecklistResolution.objects.filter(run=run, stage=run.stage).values_list("item", flat=True)
-    )
+    if resolved is None:
+        resolved = set(
+            ChecklistResolution.objects.filter(run=run, stage=run.stage).values_list(
+                "item", flat=True
+            )
+        )
     language = get_language()
     # Owed by the subject before any step forward. A step that needs a written reason (a
     # withdrawal, a decision not to act) is a decision about the request, not progress, and is

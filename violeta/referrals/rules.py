@@ -22,8 +22,8 @@ from violeta.cases.guidelines import rule_get as guideline_rule_get
 from violeta.cases.models import Case, PartyKind
 from violeta.cases.shared_reads import case_incidents, case_parties
 from violeta.catalogs.vocabulary import Handle
-from violeta.detection.models import RiskAssessment
 from violeta.detection.risk_schema import level_rank
+from violeta.detection.selectors import case_assessments
 
 RULES_FILE = Path(__file__).parent / "data" / "recommendations.yaml"
 
@@ -188,12 +188,8 @@ def case_facts(*, case: Case, wishes: Wishes, now: datetime.datetime | None = No
             local_today = timezone.localdate(now)
             if (local_today - incident.occurred_on).days * 24 <= RECENT_SEXUAL_HOURS:
                 facts.add("violencia_sexual_reciente")
-    latest = (
-        RiskAssessment.objects.filter(case=case)
-        .order_by("-assessed_at", "-id")
-        .values_list("level", flat=True)
-        .first()
-    )
+    assessments = case_assessments(case)
+    latest = assessments[-1].level if assessments else None
     if latest:
         rank = level_rank(latest)
         if rank >= level_rank("medio"):
