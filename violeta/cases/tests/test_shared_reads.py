@@ -51,3 +51,44 @@ def test_outside_the_block_every_call_sees_what_was_written_since(case):
     CaseParty.objects.create(case=case, kind=PartyKind.TESTIGO, display_name="Testigo")
     assert len(case_parties(case)) == 3
     assert _queries(lambda: case_parties(case))[0] == 1
+
+
+def test_whether_she_is_a_party_or_assigned_is_asked_once_while_the_page_renders(
+    case, coordinacion, atencion
+):
+    from violeta.cases.selectors import active_assignment_kind, is_party, readings_shared
+    from violeta.testing.factories import assign_to_affected
+
+    assign_to_affected(case, by=coordinacion, worker=atencion, kind="juridica")
+    with readings_shared():
+        assert _queries(lambda: is_party(user=atencion, case=case)) == (1, False)
+        assert _queries(lambda: is_party(user=atencion, case=case)) == (0, False)
+        assert _queries(lambda: active_assignment_kind(user=atencion, case=case)) == (
+            1,
+            "juridica",
+        )
+        assert _queries(lambda: active_assignment_kind(user=atencion, case=case))[0] == 0
+        # Another person is another question.
+        assert _queries(lambda: active_assignment_kind(user=coordinacion, case=case)) == (
+            1,
+            None,
+        )
+    # Outside, the database is asked every time: an assignment ended since is seen.
+    case.assignments.update(ended_at=case.registered_at)
+    assert _queries(lambda: active_assignment_kind(user=atencion, case=case)) == (1, None)
+
+
+def test_other_apps_rows_about_the_case_are_shared_by_kind(case):
+    from violeta.cases.shared_reads import case_rows
+
+    calls: list[str] = []
+
+    def read(name: str) -> Callable[[], list[str]]:
+        return lambda: calls.append(name) or [name]
+
+    with case_rows_shared():
+        assert case_rows("risk", case, read("risk")) == ["risk"]
+        assert case_rows("risk", case, read("again")) == ["risk"]
+        assert case_rows("other", case, read("other")) == ["other"]
+    assert case_rows("risk", case, read("fresh")) == ["fresh"]
+    assert calls == ["risk", "other", "fresh"]

@@ -157,6 +157,17 @@ def test_steps_say_who_may_act_and_what_is_missing(run, coordinacion, atencion):
     assert atencion_steps["no_procede"].possible
 
 
+def test_steps_take_the_resolved_items_the_caller_already_read(run, coordinacion):
+    def missing(**kwargs):
+        steps = steps_for(run=run, user=coordinacion, **kwargs)
+        return {s.transition.code: s.missing for s in steps}["turnar"]
+
+    assert missing(resolved={"formato"}) == []
+    assert missing(resolved=set()) == ["Formato único completo"]
+    checklist_resolve(run=run, item="formato", actor=coordinacion)
+    assert missing() == []  # read from the database when not given
+
+
 def test_a_missing_fact_blocks_the_step_with_its_name(run, case, coordinacion):
     ready_to_turn(run, coordinacion)
     consent_give(case, granted=False)  # she withdrew
