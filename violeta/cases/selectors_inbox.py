@@ -256,7 +256,12 @@ def inbox_cases(*, user: Any, filters: InboxFilters) -> QuerySet[Case]:
     today = timezone.localdate()
     scope = filters.scope or default_scope(user=user)
     # "Mine" is the visible cases she is assigned to, which are her assigned cases.
-    cases = cases_assigned_to(user=user) if scope == Scope.MINE else cases_visible_to(user=user)
+    # Her party cases (almost always none) are read first: the count is then answered from
+    # the cases' indexes alone.
+    if scope == Scope.MINE:
+        cases = cases_assigned_to(user=user, parties_first=True)
+    else:
+        cases = cases_visible_to(user=user, parties_first=True)
     if filters.status != StatusFilter.ALL:
         cases = cases.filter(status=filters.status.value)
     # Catalog codes are turned into row ids first (one small query each): every version of an

@@ -61,6 +61,9 @@ class Migration(migrations.Migration):
         migrations.RunPython(run_stages_fill, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(fields=['run_stage', 'registered_at', 'id'], name='case_run_stage_idx'),
+            index=models.Index(
+                fields=["run_stage", "run_protocol", "status", "registered_at", "id"],
+                name="case_run_stage_idx",
+            ),
         ),
     ]

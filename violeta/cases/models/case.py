@@ -114,11 +114,16 @@ class Case(EncryptedModel):
         verbose_name_plural = _("casos")
         ordering = ["-registered_at"]
         indexes = [
-            # The inbox: open cases, newest first; and the same per dependencia.
-            models.Index(fields=["status", "registered_at"]),
+            # The inbox: open cases, newest first; and the same per dependencia. With the id,
+            # a list's count (and its match against a type of violence) is read from the index
+            # alone.
+            models.Index(fields=["status", "registered_at", "id"], name="case_status_idx"),
             # ... and every case, newest first (the "all states" filter; ties by id).
             models.Index(fields=["registered_at", "id"], name="case_registered_idx"),
-            models.Index(fields=["dependencia", "status", "registered_at"]),
+            models.Index(
+                fields=["dependencia", "status", "registered_at", "id"],
+                name="case_dependencia_status_idx",
+            ),
             # The inbox's search by folio: typed in any case (folio__iexact compares UPPER()),
             # or only its number, which is the folio's last characters ("-00042", or
             # "-100042" in a year past 99,999 cases; selectors_inbox._identifier_match).
@@ -131,9 +136,12 @@ class Case(EncryptedModel):
                 condition=Q(next_deadline_at__isnull=False),
                 name="case_next_deadline_idx",
             ),
-            # "Cases in this stage", newest first: a rare stage is found without testing
-            # every case.
-            models.Index(fields=["run_stage", "registered_at", "id"], name="case_run_stage_idx"),
+            # "Cases in this stage" (of this protocol, in this state), newest first: counted
+            # from the index alone, and a rare stage found without testing every case.
+            models.Index(
+                fields=["run_stage", "run_protocol", "status", "registered_at", "id"],
+                name="case_run_stage_idx",
+            ),
         ]
 
     def __str__(self) -> str:

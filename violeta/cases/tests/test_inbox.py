@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from violeta.audit.models import AuditEntry
-from violeta.cases import selectors_inbox
+from violeta.cases import selectors, selectors_inbox
 from violeta.cases.models import Case, CaseParty, CaseTask, EmergencyAccess, Incident, PartyKind
 from violeta.cases.selectors_inbox import (
     ContextFlag,
@@ -96,13 +96,34 @@ def frozen():
 # --- Who sees what ------------------------------------------------------------------------
 
 
+# The viewer's party cases are named by id up to a limit, tested case by case past it.
+party_cases_inline = pytest.mark.parametrize("inline", [100, 0], ids=["by-id", "correlated"])
+
+
+@party_cases_inline
 def test_coordinacion_sees_every_case_except_those_where_she_is_a_party(
-    catalogs, enlace, coordinacion
+    catalogs, enlace, coordinacion, monkeypatch, inline
 ):
+    monkeypatch.setattr(selectors, "PARTY_CASES_INLINE", inline)
     mine_as_party = make_case(registered_by=enlace, accused_user=coordinacion)
     other = make_case(registered_by=enlace)
     assert folios(coordinacion) == [other.folio]
     assert folios(coordinacion, q=mine_as_party.folio) == []
+    assert folios(coordinacion, status=StatusFilter.ALL) == [other.folio]
+
+
+@party_cases_inline
+def test_an_assigned_worker_who_is_a_party_does_not_see_that_case_among_hers(
+    catalogs, enlace, coordinacion, atencion, monkeypatch, inline
+):
+    monkeypatch.setattr(selectors, "PARTY_CASES_INLINE", inline)
+    hers = make_case(registered_by=enlace)
+    assign_to_affected(hers, by=coordinacion, worker=atencion)
+    as_party = make_case(registered_by=enlace)
+    assign_to_affected(as_party, by=coordinacion, worker=atencion)
+    CaseParty.objects.create(case=as_party, kind=PartyKind.TESTIGO, user=atencion)
+    assert folios(atencion, scope=Scope.MINE) == [hers.folio]
+    assert folios(atencion, scope=Scope.ALL) == [hers.folio]
 
 
 @pytest.mark.parametrize("persona", ["servidora", "admin_sistema", "outsider"], indirect=True)
@@ -429,6 +450,23 @@ def test_pages_of_25_keep_the_filters_and_a_page_past_the_end_shows_the_last(
     beyond = client.get(url, {"status": "todos", "page": "99"}).content.decode()
     assert "Página 2 de 2" in beyond
     assert beyond.count('<th scope="row">') == 2
+
+
+@pytest.mark.parametrize("order", [Order.NEWEST, Order.DUE_FIRST])
+def test_each_page_holds_the_rows_of_that_slice_in_the_same_order(
+    catalogs, enlace, coordinacion, order
+):
+    from violeta.cases.views.inbox import CappedPaginator
+
+    for _ in range(7):
+        make_case(registered_by=enlace, protocol="chihuahua-municipal")
+    make_case(registered_by=enlace)  # no protocol: no deadline, last when due first
+    filters = InboxFilters(status=StatusFilter.ALL, order=order)
+    expected = [case.pk for case in inbox_cases(user=coordinacion, filters=filters)]
+    paginator = CappedPaginator(inbox_cases(user=coordinacion, filters=filters), 3, cap=500)
+    pages = [[case.pk for case in paginator.page(number).object_list] for number in (1, 2, 3)]
+    assert [len(page) for page in pages] == [3, 3, 2]
+    assert [pk for page in pages for pk in page] == expected
 
 
 def test_past_the_count_cap_the_page_says_more_than_and_offers_no_last_page(
