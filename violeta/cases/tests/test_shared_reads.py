@@ -84,7 +84,11 @@ def test_other_apps_rows_about_the_case_are_shared_by_kind(case):
     calls: list[str] = []
 
     def read(name: str) -> Callable[[], list[str]]:
-        return lambda: calls.append(name) or [name]
+        def rows() -> list[str]:
+            calls.append(name)
+            return [name]
+
+        return rows
 
     with case_rows_shared():
         assert case_rows("risk", case, read("risk")) == ["risk"]
