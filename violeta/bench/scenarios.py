@@ -31,6 +31,7 @@ SCENARIOS = (
     "inbox",
     "inbox_mine",
     "inbox_overdue",
+    "inbox_due_first",
     "search_folio",
     "search_name",
     "detail",
@@ -234,6 +235,30 @@ def inbox_overdue_scenario(rng: random.Random, count: int) -> Scenario:
     )
 
 
+def inbox_due_first_scenario(rng: random.Random, count: int) -> Scenario:
+    """The busiest worker's cases in "vence primero" order: what is due soonest, by a value
+    computed per case (the earlier of its next deadline and her next task)."""
+    viewer = busiest_worker()
+    path = reverse("cases:list")
+    params = [
+        {
+            "scope": "mios",
+            "order": "vence",
+            "status": ["abierto", "abierto", "todos", "cerrado"][index % 4],
+            "page": rng.choice([1, 1, 2, 3]),
+        }
+        for index in range(count)
+    ]
+    requests = [BenchRequest(path=path, params=p) for p in params]
+    return Scenario(
+        name="inbox_due_first",
+        label="Inbox, busiest atención worker, her cases, due first",
+        user=viewer,
+        requests=_clamp_pages(requests, viewer),
+        target_p95_ms=TARGET_PAGE_MS,
+    )
+
+
 def search_folio_scenario(rng: random.Random, count: int) -> Scenario:
     viewer = coordinacion_user()
     ids = sample_cases(rng, count)
@@ -401,6 +426,7 @@ BUILDERS: dict[str, Callable[[random.Random, int], Scenario | None]] = {
     "inbox": inbox_scenario,
     "inbox_mine": inbox_mine_scenario,
     "inbox_overdue": inbox_overdue_scenario,
+    "inbox_due_first": inbox_due_first_scenario,
     "search_folio": search_folio_scenario,
     "search_name": search_name_scenario,
     "detail": detail_scenario,

@@ -17,6 +17,7 @@ MEASURED = [
     "inbox",
     "inbox_mine",
     "inbox_overdue",
+    "inbox_due_first",
     "search_folio",
     "search_name",
     "detail",

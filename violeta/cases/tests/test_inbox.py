@@ -1,6 +1,7 @@
 """The staff inbox: who sees which cases, every filter, the search, pages and query counts."""
 
 import datetime
+import random
 import re
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -333,6 +334,39 @@ def test_newest_first_by_default_and_due_first_on_request(frozen, catalogs, enla
     deadline_for(new, due_at=now + datetime.timedelta(days=2))
     assert folios(coordinacion) == [no_deadline.folio, new.folio, old.folio]
     assert folios(coordinacion, order=Order.DUE_FIRST) == [old.folio, new.folio, no_deadline.folio]
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("status", [StatusFilter.OPEN, StatusFilter.ALL])
+@pytest.mark.parametrize("with_tasks", [0.0, 0.3], ids=["no-tasks", "tasks"])
+def test_due_first_narrowed_to_the_first_rows_gives_the_same_first_rows(
+    frozen, catalogs, enlace, coordinacion, seed, status, with_tasks
+):
+    rng = random.Random(seed)  # noqa: S311 - test data, not secrets
+    now = timezone.now()
+    for _ in range(14):
+        case = make_case(registered_by=enlace)
+        # Some share a day; about a third have no deadline.
+        hours = None if rng.random() < 0.35 else rng.choice(range(-72, 97, 6))
+        Case.objects.filter(pk=case.pk).update(
+            registered_at=now - datetime.timedelta(hours=rng.randint(1, 400)),
+            next_deadline_at=None if hours is None else now + datetime.timedelta(hours=hours),
+            status=rng.choice(["abierto", "abierto", "cerrado"]),
+        )
+        if rng.random() < with_tasks:
+            task_for(
+                case,
+                user=coordinacion,
+                due_on=timezone.localdate() + datetime.timedelta(days=rng.randint(-3, 6)),
+                done=rng.random() < 0.3,
+            )
+    filters = InboxFilters(status=status, order=Order.DUE_FIRST)
+    whole = [case.pk for case in inbox_cases(user=coordinacion, filters=filters)]
+    assert len(whole) > 3
+    for first in range(1, len(whole) + 2):
+        narrowed = inbox_cases(user=coordinacion, filters=filters, first=first)
+        assert [case.pk for case in narrowed][:first] == whole[:first]
+        assert narrowed.count() >= min(first, len(whole))
 
 
 # --- Search -------------------------------------------------------------------------------

@@ -104,7 +104,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         filters = form.filters()
         searched = filters.searches
         paginator = CappedPaginator(
-            inbox_cases(user=request.user, filters=filters), PAGE_SIZE, cap=COUNT_CAP
+            inbox_cases(user=request.user, filters=filters, first=COUNT_CAP + 1),
+            PAGE_SIZE,
+            cap=COUNT_CAP,
         )
         # get_page: a page past the end shows the last one; a non-number, the first.
         page = paginator.get_page(request.GET.get("page"))
