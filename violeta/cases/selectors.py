@@ -32,6 +32,7 @@ from violeta.cases.models import (
 from violeta.cases.shared_reads import case_rows_shared
 from violeta.catalogs.models import Institution
 from violeta.catalogs.selectors import catalog_reads_shared
+from violeta.protocols.services import runs_shared
 from violeta.shared_reads import SharedReads
 
 
@@ -137,14 +138,14 @@ _shared_readings = SharedReads("case_readings")
 @contextmanager
 def readings_shared() -> Iterator[None]:
     """Compute ``case_reading`` once per (viewer, case) inside the block, and read each
-    catalog (``catalog_reads_shared``) and the case's parties and incidents
-    (``case_rows_shared``) once.
+    catalog (``catalog_reads_shared``), the case's parties and incidents
+    (``case_rows_shared``) and its protocol run (``runs_shared``) once.
 
     Only for rendering, where nothing is written that could change the answer: the case page
     asks it from each of its sections (cases, detection, referrals, sanctions), three queries
     each time. Outside such a block every call reads the database afresh.
     """
-    with _shared_readings.block(), catalog_reads_shared(), case_rows_shared():
+    with _shared_readings.block(), catalog_reads_shared(), case_rows_shared(), runs_shared():
         yield
 
 

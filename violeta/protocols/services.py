@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -39,6 +41,7 @@ from violeta.protocols.schema import ENTERED, Protocol, Transition
 from violeta.protocols.schema import Deadline as DeadlineSpec
 from violeta.protocols.services_definitions import protocol_definition
 from violeta.protocols.signals import deadline_flagged, deadlines_met
+from violeta.shared_reads import SharedReads
 
 
 class TransitionRefused(Exception):
@@ -70,12 +73,28 @@ def _subject_ref(subject: models.Model) -> tuple[str, str]:
     return subject._meta.label, str(subject.pk)
 
 
+# A page built from several sections (the case page) asks for the subject's run in more than
+# one of them; inside ``runs_shared()`` it is read once.
+_shared_runs = SharedReads("protocol_runs")
+
+
+@contextmanager
+def runs_shared() -> Iterator[None]:
+    """Read each subject's run once inside the block. Only for rendering: nothing written
+    inside it may change a run."""
+    with _shared_runs.block():
+        yield
+
+
 def run_for(subject: models.Model) -> ProtocolRun | None:
     subject_type, subject_id = _subject_ref(subject)
-    return (
-        ProtocolRun.objects.select_related("protocol")
-        .filter(subject_type=subject_type, subject_id=subject_id)
-        .first()
+    return _shared_runs.get(
+        (subject_type, subject_id),
+        lambda: (
+            ProtocolRun.objects.select_related("protocol")
+            .filter(subject_type=subject_type, subject_id=subject_id)
+            .first()
+        ),
     )
 
 

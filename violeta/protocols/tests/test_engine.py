@@ -318,3 +318,19 @@ def test_notices_never_go_to_a_party_of_the_case(version, enlace, coordinacion):
     recipients = hooks.recipients_for(run, "coordinacion")
     assert coordinacion not in recipients
     assert other_coordinator in recipients
+
+
+def test_a_subjects_run_is_read_once_inside_a_shared_block_and_afresh_outside(run, case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from violeta.protocols.services import run_for, runs_shared
+
+    with runs_shared():
+        with CaptureQueriesContext(connection) as first:
+            assert run_for(case).pk == run.pk
+        with CaptureQueriesContext(connection) as again:
+            assert run_for(case).pk == run.pk
+    assert (len(first), len(again)) == (1, 0)
+    ProtocolRun.objects.filter(pk=run.pk).delete()
+    assert run_for(case) is None
