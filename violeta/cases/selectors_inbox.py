@@ -217,7 +217,7 @@ def _identifier_match(q: str) -> Q:
     """Cases whose folio is q, or with a party whose exact identifier is q.
 
     Each blind-index kind normalises q its own way (case, accents, spacing, phone prefixes),
-    so q is indexed once per kind and the kinds are OR-ed. Nothing is decrypted and no LIKE
+    so q is indexed once per kind and each kind is looked up. Nothing is decrypted and no LIKE
     touches an encrypted column. The match is a set of case ids in one subquery (a UNION of
     index lookups), so the database never scans every case to answer a search.
     """
@@ -230,15 +230,17 @@ def _identifier_match(q: str) -> Q:
         suffix = f"-{int(text):0{FOLIO_NUMBER_DIGITS}d}"
         folio_arms |= Q(Exact(Right("folio", len(suffix)), suffix))
     by_folio = Case.objects.filter(folio_arms).order_by().values("pk")
-    party_arms = Q()
-    for column, kind in IDENTIFIER_INDEXES:
-        digest = blind_index(kind, text)
-        if digest:
-            party_arms |= Q(**{column: digest})
-    if not party_arms:
+    # One arm per blind index, each read from its (identifier, case) index alone; an OR of
+    # them in one arm would read every matching party row (tens of thousands for a common
+    # name).
+    by_party = [
+        CaseParty.objects.filter(**{column: digest}).order_by().values("case_id")
+        for column, kind in IDENTIFIER_INDEXES
+        if (digest := blind_index(kind, text))
+    ]
+    if not by_party:
         return Q(pk__in=by_folio)
-    by_party = CaseParty.objects.filter(party_arms).order_by().values("case_id")
-    return Q(pk__in=by_folio.union(by_party))
+    return Q(pk__in=by_folio.union(*by_party))
 
 
 def _due_first_candidates(cases: QuerySet[Case], *, user: Any, first: int) -> QuerySet[Case]:

@@ -173,6 +173,9 @@ class BlindIndexField(models.CharField):
         ):
             if kwargs.get(key) == default:
                 kwargs.pop(key)
+        if not getattr(self, "db_index", True):  # set by Field.__init__
+            # CharField leaves out its own default (False); this field's default is True.
+            kwargs["db_index"] = False
         return name, path, args, kwargs
 
     def pre_save(self, model_instance: models.Model, add: bool) -> Any:

@@ -278,16 +278,18 @@ class CaseParty(EncryptedModel):
     )
     position = EncryptedTextField(_("puesto"), blank=True, default="")
     display_name = EncryptedTextField(_("nombre o seudónimo"))
-    name_bidx = BlindIndexField(source="display_name", kind="name")
+    name_bidx = BlindIndexField(source="display_name", kind="name", db_index=False)
     used_name = EncryptedTextField(_("nombre que usa"), blank=True, default="")
     curp = EncryptedTextField(_("CURP"), blank=True, default="")
-    curp_bidx = BlindIndexField(source="curp", kind="curp")
+    curp_bidx = BlindIndexField(source="curp", kind="curp", db_index=False)
     phone = EncryptedTextField(_("teléfono"), blank=True, default="")
-    phone_bidx = BlindIndexField(source="phone", kind="phone")
+    phone_bidx = BlindIndexField(source="phone", kind="phone", db_index=False)
     email = EncryptedTextField(_("correo"), blank=True, default="")
-    email_bidx = BlindIndexField(source="email", kind="email")
+    email_bidx = BlindIndexField(source="email", kind="email", db_index=False)
     employee_number = EncryptedTextField(_("número de empleado"), blank=True, default="")
-    employee_number_bidx = BlindIndexField(source="employee_number", kind="employee_number")
+    employee_number_bidx = BlindIndexField(
+        source="employee_number", kind="employee_number", db_index=False
+    )
     # Persona afectada.
     age = models.PositiveSmallIntegerField(_("edad"), null=True, blank=True)
     age_range = models.CharField(
@@ -321,7 +323,26 @@ class CaseParty(EncryptedModel):
         verbose_name = _("persona en el caso")
         verbose_name_plural = _("personas en el caso")
         ordering = ["added_at", "id"]
-        indexes = [models.Index(fields=["case", "kind"])]
+        indexes = [
+            models.Index(fields=["case", "kind"]),
+            # Searches by identifier: each blind index with the case, so that the cases of a
+            # common name (tens of thousands of "Persona no identificada") are read from the
+            # index alone. Empty values are never searched for and are left out.
+            *(
+                models.Index(
+                    fields=[column, "case"],
+                    condition=~Q(**{column: ""}),
+                    name=f"party_{column}_idx",
+                )
+                for column in (
+                    "name_bidx",
+                    "curp_bidx",
+                    "phone_bidx",
+                    "email_bidx",
+                    "employee_number_bidx",
+                )
+            ),
+        ]
 
     def __str__(self) -> str:
         # Never the name: it is encrypted content.

@@ -161,3 +161,18 @@ def test_bulk_create_needs_data_keys_assigned_first(atencion):
         "nota 1",
         "nota 2",
     ]
+
+
+def test_a_blind_index_without_its_own_index_says_so_in_migrations():
+    """Indexed by default; one left to a composite index (the party's, with the case) keeps
+    ``db_index=False`` through deconstruction, so migrations see the change."""
+    from violeta.crypto.fields import BlindIndexField
+
+    indexed = BlindIndexField(source="display_name", kind="name")
+    plain = BlindIndexField(source="display_name", kind="name", db_index=False)
+    assert "db_index" not in indexed.deconstruct()[3]
+    assert plain.deconstruct()[3]["db_index"] is False
+    rebuilt = BlindIndexField(*plain.deconstruct()[2], **plain.deconstruct()[3])
+    assert rebuilt.deconstruct()[3]["db_index"] is False
+    assert CaseParty._meta.get_field("name_bidx").deconstruct()[3]["db_index"] is False
+    assert any(index.fields == ["name_bidx", "case"] for index in CaseParty._meta.indexes)

@@ -328,9 +328,12 @@ def test_a_subjects_run_is_read_once_inside_a_shared_block_and_afresh_outside(ru
 
     with runs_shared():
         with CaptureQueriesContext(connection) as first:
-            assert run_for(case).pk == run.pk
+            read = run_for(case)
         with CaptureQueriesContext(connection) as again:
-            assert run_for(case).pk == run.pk
+            reread = run_for(case)
+    assert read is not None
+    assert read.pk == run.pk
+    assert reread is read
     assert (len(first), len(again)) == (1, 0)
     ProtocolRun.objects.filter(pk=run.pk).delete()
     assert run_for(case) is None
