@@ -367,7 +367,19 @@ def inbox_cases(*, user: Any, filters: InboxFilters, first: int | None = None) -
         cases = cases.filter(_identifier_match(filters.q))
     if filters.order == Order.DUE_FIRST and first is not None:
         cases = _due_first_candidates(cases, user=user, first=first)
+    return _inbox_annotated(cases, user=user, order=filters.order)
 
+
+def inbox_rows(*, user: Any, filters: InboxFilters, pks: Any) -> QuerySet[Case]:
+    """The cases ``pks`` (ids taken from ``inbox_cases`` for the same viewer and filters, such
+    as one page of them, as a subquery) annotated and ordered as the inbox shows them. The
+    filters are not applied again: the ids already passed them."""
+    return _inbox_annotated(Case.objects.filter(pk__in=pks), user=user, order=filters.order)
+
+
+def _inbox_annotated(cases: QuerySet[Case], *, user: Any, order: Order) -> QuerySet[Case]:
+    now = timezone.now()
+    today = timezone.localdate()
     next_task_on = Subquery(_my_open_tasks(user).order_by("due_on").values("due_on")[:1])
     next_deadline_on = TruncDate("next_deadline_at")
     # The account is never shown in the list (nothing encrypted is): its ciphertext, often
@@ -387,7 +399,7 @@ def inbox_cases(*, user: Any, filters: InboxFilters, first: int | None = None) -
             overdue=Q(next_deadline_at__lt=now) | Q(next_task_on__lt=today),
         )
     )
-    if filters.order == Order.DUE_FIRST:
+    if order == Order.DUE_FIRST:
         return cases.order_by(F("next_due_on").asc(nulls_last=True), "-registered_at", "-pk")
     return cases.order_by("-registered_at", "-pk")
 

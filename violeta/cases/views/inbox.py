@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -18,7 +19,7 @@ from violeta.accounts import roles
 from violeta.cases import services
 from violeta.cases.forms_inbox import InboxFilterForm
 from violeta.cases.models import Case
-from violeta.cases.selectors_inbox import inbox_cases, stage_names
+from violeta.cases.selectors_inbox import inbox_cases, inbox_rows, stage_names
 
 PAGE_SIZE = 25
 # Counted exactly up to this many cases; past it the page says "more than" (see
@@ -36,10 +37,20 @@ class CappedPaginator(Paginator):
     stops at ``cap + 1`` rows.
     """
 
-    def __init__(self, object_list: QuerySet[Any], per_page: int, *, cap: int) -> None:
+    def __init__(
+        self,
+        object_list: QuerySet[Any],
+        per_page: int,
+        *,
+        cap: int,
+        rows: Callable[[QuerySet[Any]], QuerySet[Any]] | None = None,
+    ) -> None:
         super().__init__(object_list, per_page)
         self.queryset = object_list
         self.cap = cap
+        # Reads whole the rows of a page's ids (a subquery); by default the list itself,
+        # narrowed to them.
+        self.rows = rows or (lambda pks: self.queryset.filter(pk__in=pks))
 
     @cached_property
     def found(self) -> int:
@@ -60,7 +71,7 @@ class CappedPaginator(Paginator):
         page = super().page(number)
         sliced = page.object_list
         if isinstance(sliced, QuerySet):  # a list if the rows were already read
-            page.object_list = self.queryset.filter(pk__in=sliced.values("pk"))
+            page.object_list = self.rows(sliced.values("pk"))
         return page
 
 
@@ -107,6 +118,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             inbox_cases(user=request.user, filters=filters, first=COUNT_CAP + 1),
             PAGE_SIZE,
             cap=COUNT_CAP,
+            rows=lambda pks: inbox_rows(user=request.user, filters=filters, pks=pks),
         )
         # get_page: a page past the end shows the last one; a non-number, the first.
         page = paginator.get_page(request.GET.get("page"))
