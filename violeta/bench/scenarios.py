@@ -209,6 +209,24 @@ def inbox_mine_scenario(rng: random.Random, count: int) -> Scenario:
     )
 
 
+def _states_and_pages(
+    rng: random.Random, count: int, *, path: str, **fixed: str
+) -> list[BenchRequest]:
+    """``count`` inbox requests with the ``fixed`` parameters, open cases twice as often as
+    all or closed ones, on the first three pages."""
+    return [
+        BenchRequest(
+            path=path,
+            params={
+                **fixed,
+                "status": ["abierto", "abierto", "todos", "cerrado"][index % 4],
+                "page": rng.choice([1, 1, 2, 3]),
+            },
+        )
+        for index in range(count)
+    ]
+
+
 def inbox_overdue_scenario(rng: random.Random, count: int) -> Scenario:
     """Coordinación's "vencidos": cases with an unmet protocol deadline (or her own task) past
     due, across every case."""
@@ -216,15 +234,7 @@ def inbox_overdue_scenario(rng: random.Random, count: int) -> Scenario:
     path = reverse("cases:list")
     # Fewer requests: at a million cases some of these take seconds (docs/performance.md).
     count = min(count, OVERDUE_REQUESTS)
-    params = [
-        {
-            "due": "vencidos",
-            "status": ["abierto", "abierto", "todos", "cerrado"][index % 4],
-            "page": rng.choice([1, 1, 2, 3]),
-        }
-        for index in range(count)
-    ]
-    requests = [BenchRequest(path=path, params=p) for p in params]
+    requests = _states_and_pages(rng, count, path=path, due="vencidos")
     return Scenario(
         name="inbox_overdue",
         label="Inbox, coordinación, overdue filter (vencidos) over all cases",
@@ -240,16 +250,7 @@ def inbox_due_first_scenario(rng: random.Random, count: int) -> Scenario:
     computed per case (the earlier of its next deadline and her next task)."""
     viewer = busiest_worker()
     path = reverse("cases:list")
-    params = [
-        {
-            "scope": "mios",
-            "order": "vence",
-            "status": ["abierto", "abierto", "todos", "cerrado"][index % 4],
-            "page": rng.choice([1, 1, 2, 3]),
-        }
-        for index in range(count)
-    ]
-    requests = [BenchRequest(path=path, params=p) for p in params]
+    requests = _states_and_pages(rng, count, path=path, scope="mios", order="vence")
     return Scenario(
         name="inbox_due_first",
         label="Inbox, busiest atención worker, her cases, due first",

@@ -9,18 +9,10 @@ import pytest
 from violeta.cases.models import Case
 from violeta.cases.receivers import next_deadline_refresh
 from violeta.protocols.models import Deadline, ProtocolRun
-from violeta.protocols.services import checklist_resolve, run_start, transition_take
-from violeta.protocols.tests.test_engine import protocol_version_create
-from violeta.testing.factories import consent_give, make_case
+from violeta.protocols.services import checklist_resolve, transition_take
+from violeta.testing.factories import make_case
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def run(enlace, coordinacion):
-    case = make_case(registered_by=enlace)
-    consent_give(case)
-    return run_start(protocol=protocol_version_create(), subject=case, actor=coordinacion)
 
 
 def next_deadline(run: ProtocolRun) -> datetime.datetime | None:

@@ -10,20 +10,11 @@ from violeta.protocols.models import ProtocolRun
 from violeta.protocols.services import (
     TransitionRefused,
     checklist_resolve,
-    run_start,
     transition_take,
 )
-from violeta.protocols.tests.test_engine import protocol_version_create
-from violeta.testing.factories import consent_give, make_case
+from violeta.testing.factories import make_case
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def run(enlace, coordinacion):
-    case = make_case(registered_by=enlace)
-    consent_give(case)
-    return run_start(protocol=protocol_version_create(), subject=case, actor=coordinacion)
 
 
 def kept(run: ProtocolRun) -> tuple[int | None, str]:
