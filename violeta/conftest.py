@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +91,30 @@ def _connections_closed_after_each_served_request() -> None:
     from django.db import connections
 
     connections["default"].settings_dict["CONN_MAX_AGE"] = 0
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_database_released(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """On PostgreSQL, before the test database is dropped: a session still connected to it
+    (a thread that kept its connection) would stop the drop and leave the database behind.
+    Each one is named in a warning, with its last statement, and ended."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, state, left(query, 300) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        leftovers = cursor.fetchall()
+        for pid, state, query in leftovers:
+            warnings.warn(
+                f"A session was still connected to the test database ({state}): {query}",
+                stacklevel=1,
+            )
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 
 @pytest.fixture(scope="session")
