@@ -1,7 +1,6 @@
 """The staff inbox: who sees which cases, every filter, the search, pages and query counts."""
 
 import datetime
-import random
 import re
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,7 +24,6 @@ from violeta.cases.selectors_inbox import (
     Scope,
     StatusFilter,
     inbox_cases,
-    inbox_rows,
 )
 from violeta.catalogs.models import ViolenceModality, ViolenceType
 from violeta.protocols.models import Deadline, ProtocolRun, StageChange
@@ -337,39 +335,6 @@ def test_newest_first_by_default_and_due_first_on_request(frozen, catalogs, enla
     assert folios(coordinacion, order=Order.DUE_FIRST) == [old.folio, new.folio, no_deadline.folio]
 
 
-@pytest.mark.parametrize("seed", range(2))
-@pytest.mark.parametrize("status", [StatusFilter.OPEN, StatusFilter.ALL])
-@pytest.mark.parametrize("with_tasks", [0.0, 0.3], ids=["no-tasks", "tasks"])
-def test_due_first_narrowed_to_the_first_rows_gives_the_same_first_rows(
-    frozen, catalogs, enlace, coordinacion, seed, status, with_tasks
-):
-    rng = random.Random(seed)  # noqa: S311 - test data, not secrets
-    now = timezone.now()
-    for _ in range(14):
-        case = make_case(registered_by=enlace)
-        # Some share a day; about a third have no deadline.
-        hours = None if rng.random() < 0.35 else rng.choice(range(-72, 97, 6))
-        Case.objects.filter(pk=case.pk).update(
-            registered_at=now - datetime.timedelta(hours=rng.randint(1, 400)),
-            next_deadline_at=None if hours is None else now + datetime.timedelta(hours=hours),
-            status=rng.choice(["abierto", "abierto", "cerrado"]),
-        )
-        if rng.random() < with_tasks:
-            task_for(
-                case,
-                user=coordinacion,
-                due_on=timezone.localdate() + datetime.timedelta(days=rng.randint(-3, 6)),
-                done=rng.random() < 0.3,
-            )
-    filters = InboxFilters(status=status, order=Order.DUE_FIRST)
-    whole = [case.pk for case in inbox_cases(user=coordinacion, filters=filters)]
-    assert len(whole) > 3
-    for first in range(1, len(whole) + 2):
-        narrowed = inbox_cases(user=coordinacion, filters=filters, first=first)
-        assert [case.pk for case in narrowed][:first] == whole[:first]
-        assert narrowed.count() >= min(first, len(whole))
-
-
 # --- Search -------------------------------------------------------------------------------
 
 
@@ -485,26 +450,6 @@ def test_pages_of_25_keep_the_filters_and_a_page_past_the_end_shows_the_last(
     beyond = client.get(url, {"status": "todos", "page": "99"}).content.decode()
     assert "Página 2 de 2" in beyond
     assert beyond.count('<th scope="row">') == 2
-
-
-@pytest.mark.parametrize("order", [Order.NEWEST, Order.DUE_FIRST])
-def test_each_page_holds_the_rows_of_that_slice_in_the_same_order(
-    catalogs, enlace, coordinacion, order
-):
-    from violeta.cases.views.inbox import CappedPaginator
-
-    for _ in range(7):
-        make_case(registered_by=enlace, protocol="chihuahua-municipal")
-    make_case(registered_by=enlace)  # no protocol: no deadline, last when due first
-    filters = InboxFilters(status=StatusFilter.ALL, order=order)
-    expected = [case.pk for case in inbox_cases(user=coordinacion, filters=filters)]
-    for rows in (None, lambda pks: inbox_rows(user=coordinacion, filters=filters, pks=pks)):
-        paginator = CappedPaginator(
-            inbox_cases(user=coordinacion, filters=filters), 3, cap=500, rows=rows
-        )
-        pages = [[case.pk for case in paginator.page(number).object_list] for number in (1, 2, 3)]
-        assert [len(page) for page in pages] == [3, 3, 2]
-        assert [pk for page in pages for pk in page] == expected
 
 
 def test_past_the_count_cap_the_page_says_more_than_and_offers_no_last_page(
