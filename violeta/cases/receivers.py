@@ -50,12 +50,16 @@ def run_stage_refresh(*, run: ProtocolRun, stage: str) -> None:
     _case_of(run).update(run_protocol=run.protocol_id, run_stage=stage)
 
 
+def _run_of(instance: Deadline | StageChange) -> ProtocolRun | None:
+    """The run of a row the engine wrote: it writes them with the run in hand, so it is read
+    only when it is not (a row deleted by cascade, a row written elsewhere)."""
+    if type(instance).run.is_cached(instance):
+        return instance.run
+    return ProtocolRun.objects.filter(pk=instance.run_id).first()
+
+
 def _deadline_written(sender: Any, instance: Deadline, **kwargs: Any) -> None:
-    # The engine creates a deadline with its run in hand; read it only when it is not.
-    if Deadline.run.is_cached(instance):
-        run: ProtocolRun | None = instance.run
-    else:
-        run = ProtocolRun.objects.filter(pk=instance.run_id).first()
+    run = _run_of(instance)
     if run is not None:
         next_deadline_refresh(run=run)
 
@@ -67,9 +71,7 @@ def _deadlines_met(sender: Any, run: ProtocolRun, **kwargs: Any) -> None:
 def _stage_entered(sender: Any, instance: StageChange, created: bool, **kwargs: Any) -> None:
     if not created:
         return
-    run = instance.run if StageChange.run.is_cached(instance) else None
-    if run is None:
-        run = ProtocolRun.objects.filter(pk=instance.run_id).first()
+    run = _run_of(instance)
     if run is not None:
         run_stage_refresh(run=run, stage=instance.to_stage)
 

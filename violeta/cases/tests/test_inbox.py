@@ -3,10 +3,8 @@
 import datetime
 import re
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -34,7 +32,6 @@ pytestmark = pytest.mark.django_db
 
 MUNICIPAL = "chihuahua-municipal"
 FEDERAL = "hsas-federal"
-NOON = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=ZoneInfo("America/Chihuahua"))
 
 
 def folios(user, **filters):
@@ -85,12 +82,6 @@ def logged_in(user):
     client = Client()
     force_login_verified(client, user)
     return client
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOON, tick=False):
-        yield
 
 
 # --- Who sees what ------------------------------------------------------------------------

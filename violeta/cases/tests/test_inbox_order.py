@@ -6,21 +6,14 @@ import datetime
 import random
 
 import pytest
-import time_machine
 from django.utils import timezone
 
 from violeta.cases.models import Case
 from violeta.cases.selectors_inbox import InboxFilters, Order, StatusFilter, inbox_cases, inbox_rows
-from violeta.cases.tests.test_inbox import NOON, task_for
+from violeta.cases.tests.test_inbox import task_for
 from violeta.testing.factories import make_case
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOON, tick=False):
-        yield
 
 
 @pytest.mark.parametrize("order", [Order.NEWEST, Order.DUE_FIRST])
