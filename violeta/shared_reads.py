@@ -33,6 +33,13 @@ class SharedReads:
         """Inside a block (a caller whose key costs something to build may check first)."""
         return self._answers.get() is not None
 
+    def known(self, key: Hashable, answer: Any) -> None:
+        """Inside a block, the answer for ``key`` without reading it (the caller has the rows
+        in hand, just written); outside a block, nothing."""
+        answers = self._answers.get()
+        if answers is not None:
+            answers[key] = answer
+
     def get(self, key: Hashable, read: Callable[[], T]) -> T:
         """``read()``, or inside a block the answer it gave for ``key`` the first time."""
         answers = self._answers.get()

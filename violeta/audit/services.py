@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from django.apps import apps
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -54,7 +56,8 @@ def audit_record(
     transaction, so the entry commits or rolls back with the change. Without ``actor`` the
     person comes from the current request (``AuditContextMiddleware``); pass ``actor=None`` for
     something nobody did in person. The entry holds the chain's write lock until the
-    transaction ends, so audit late in long transactions.
+    transaction ends, so audit late in long transactions. Inside ``audit_batch()`` the entry is
+    saved, and linked to the chain, when the block ends.
 
     Raises ValueError for an unknown action, a bad target or a ``detail`` that could carry
     content (see ``detail_validate``).
@@ -69,29 +72,75 @@ def audit_record(
     if who is not None and who.pk is None:
         raise ValueError("The actor must be a saved user.")
 
-    with transaction.atomic():
-        seq, prev_hash = _chain_advance()
-        entry = AuditEntry(
-            seq=seq,
-            # Taken after the lock, so seq order and time order agree (on one clock).
-            created_at=timezone.now(),
-            actor_id=who.pk if who is not None else None,
-            origin=context.origin.value,
-            session_ref=context.session_ref,
-            action=code,
-            target_type=target_type,
-            target_id=target_id,
-            detail=clean_detail,
-            prev_hash=prev_hash,
-        )
-        entry.hash = entry_hash(prev_hash=prev_hash, entry=entry)
-        entry.save(force_insert=True)
-        AuditChainHead.objects.filter(pk=AuditChainHead.SINGLETON_ID).update(hash=entry.hash)
+    entry = AuditEntry(
+        actor_id=who.pk if who is not None else None,
+        origin=context.origin.value,
+        session_ref=context.session_ref,
+        action=code,
+        target_type=target_type,
+        target_id=target_id,
+        detail=clean_detail,
+    )
+    batch = _BATCH.get()
+    if batch is not None:
+        batch.append(entry)
+    else:
+        _append([entry])
     return entry
 
 
-def _chain_advance() -> tuple[int, str]:
-    """Take the chain's write lock and return the next seq and the hash it must link to.
+_BATCH: contextvars.ContextVar[list[AuditEntry] | None] = contextvars.ContextVar(
+    "audit_batch", default=None
+)
+
+
+@contextlib.contextmanager
+def audit_batch() -> Iterator[None]:
+    """Append the entries recorded inside the block together when it ends: the chain is
+    advanced once, its lock is taken only then, and the entries are written in one statement.
+
+    Use it inside the transaction of a write that records several entries and that is undone
+    whole on any error (an exception leaving the block discards its entries, and must roll
+    the transaction back). Entries recorded inside are not saved until the block ends. Nested
+    blocks join the outer one.
+    """
+    if _BATCH.get() is not None:
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_batch() must run inside the transaction it describes.")
+    entries: list[AuditEntry] = []
+    token = _BATCH.set(entries)
+    try:
+        yield
+    finally:
+        _BATCH.reset(token)
+    if entries:
+        _append(entries)
+
+
+def _append(entries: list[AuditEntry]) -> None:
+    """Link ``entries`` to the chain, in order, and save them. No savepoint of its own: an
+    entry that cannot be written must undo the change it describes, never be skipped."""
+    with transaction.atomic(savepoint=False):
+        last, prev_hash = _chain_advance(len(entries))
+        # Taken after the lock, so seq order and time order agree (on one clock).
+        now = timezone.now()
+        for seq, entry in enumerate(entries, start=last - len(entries) + 1):
+            entry.seq = seq
+            entry.created_at = now
+            entry.prev_hash = prev_hash
+            entry.hash = prev_hash = entry_hash(prev_hash=prev_hash, entry=entry)
+        if len(entries) == 1:
+            entries[0].save(force_insert=True)
+        else:
+            AuditEntry.objects.bulk_create(entries)
+        AuditChainHead.objects.filter(pk=AuditChainHead.SINGLETON_ID).update(hash=prev_hash)
+
+
+def _chain_advance(count: int = 1) -> tuple[int, str]:
+    """Take the chain's write lock, reserve ``count`` seqs and return the last of them and the
+    hash the first must link to.
 
     Why an UPDATE of a single head row, first: it is the one statement that takes the same
     exclusive lock on both databases. On PostgreSQL it locks the row until commit; a concurrent
@@ -102,9 +151,9 @@ def _chain_advance() -> tuple[int, str]:
     the same head. The unique constraint on seq is the last line if all else fails.
     """
     heads = AuditChainHead.objects.filter(pk=AuditChainHead.SINGLETON_ID)
-    if heads.update(seq=F("seq") + 1) == 0:
+    if heads.update(seq=F("seq") + count) == 0:
         _chain_start()
-        if heads.update(seq=F("seq") + 1) == 0:
+        if heads.update(seq=F("seq") + count) == 0:
             raise AuditChainError("The audit chain head could not be created.")
     return heads.values_list("seq", "hash").get()
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import operator
 import uuid
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -113,6 +114,31 @@ def case_violence_refresh(*, case_ids: set[Any]) -> None:
             ).delete()
         model.objects.bulk_create(
             [model(case_id=case_id, **{column: entry_id}) for case_id, entry_id in wanted - held]
+        )
+
+
+def incidents_classify(
+    *, case: Case, classified: Sequence[tuple[Incident, Iterable[Any], Iterable[Any]]]
+) -> None:
+    """Classify new incidents of ``case`` (each with its types and its modalities), and add
+    what they bring to the case's own types and modalities: a statement per table, where
+    ``set()`` on each incident would send one per table and incident and refresh the case each
+    time. The incidents' rows only add, so the case's rows are only added to."""
+    by_table = (
+        {(incident.pk, entry.pk) for incident, types, _m in classified for entry in types},
+        {
+            (incident.pk, entry.pk)
+            for incident, _t, modalities in classified
+            for entry in modalities
+        },
+    )
+    for (model, column, through, catalog), pairs in zip(_CLASSIFICATIONS, by_table, strict=True):
+        through.objects.bulk_create(
+            [through(incident_id=incident, **{f"{catalog}_id": entry}) for incident, entry in pairs]
+        )
+        model.objects.bulk_create(
+            [model(case_id=case.pk, **{column: entry}) for entry in {e for _i, e in pairs}],
+            ignore_conflicts=True,
         )
 
 

@@ -37,6 +37,12 @@ def case_parties(case: Case) -> list[CaseParty]:
     )
 
 
+def case_parties_known(case: Case, parties: list[CaseParty]) -> None:
+    """Inside a block, answer ``case_parties(case)`` with ``parties``: a writer that has just
+    saved every party of the case, with her dependencia, data key and account, in hand."""
+    _shared.known(("parties", case.pk), parties)
+
+
 def case_incidents(case: Case) -> list[Incident]:
     """Every incident of the case, with its types and modalities of violence."""
     return _shared.get(

@@ -52,7 +52,11 @@ def _on_referral_event(sender: Any, instance: ReferralEvent, **kwargs: Any) -> N
 
 
 def _on_run_row(sender: Any, instance: Any, **kwargs: Any) -> None:
-    run = ProtocolRun.objects.only("subject_type", "subject_id").get(pk=instance.run_id)
+    # The engine writes these rows with their run in hand; read it only when it is not.
+    if type(instance).run.is_cached(instance):
+        run = instance.run
+    else:
+        run = ProtocolRun.objects.only("subject_type", "subject_id").get(pk=instance.run_id)
     pending_mark([_case_of_run(run)])  # type: ignore[list-item]
 
 

@@ -8,7 +8,7 @@ duty to report a crime against a child), and that is audited and announced to co
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -88,17 +88,55 @@ def consent_record(
             scope=items,
             recorded_by=actor,
         )
-        audit_record(
-            action="consent",
-            target=case,
-            detail={
-                "purpose": str(purpose),
-                "institution": institution.code if institution else None,
-                "granted": granted,
-                "scope": items,
-            },
-        )
+        _consent_audit(case=case, decision=decision)
     return decision
+
+
+def _consent_audit(*, case: Case, decision: ConsentDecision) -> None:
+    institution = decision.institution
+    audit_record(
+        action="consent",
+        target=case,
+        detail={
+            "purpose": str(decision.purpose),
+            "institution": institution.code if institution else None,
+            "granted": decision.granted,
+            "scope": decision.scope,
+        },
+    )
+
+
+def intake_consents_record(
+    *,
+    actor: User,
+    case: Case,
+    decisions: Mapping[ConsentPurpose, bool],
+    contact_method: ContactMethod | None = None,
+    contact_safe_times: str = "",
+) -> None:
+    """Her decisions for the purposes that need no institution, and how to contact her, as
+    given at intake: the access is checked once and the decisions written together."""
+    if not decisions and contact_method is None:
+        return
+    if not case_reading(user=actor, case=case).act:
+        raise PermissionDenied
+    for purpose in decisions:
+        _check_target(purpose, None)
+    with transaction.atomic():
+        rows = ConsentDecision.objects.bulk_create(
+            [
+                ConsentDecision(
+                    case=case, purpose=purpose, granted=granted, scope=[], recorded_by=actor
+                )
+                for purpose, granted in decisions.items()
+            ]
+        )
+        for decision in rows:
+            _consent_audit(case=case, decision=decision)
+        if contact_method is not None:
+            _contact_preference_write(
+                actor=actor, case=case, method=contact_method, safe_times=contact_safe_times
+            )
 
 
 def consent_override(
@@ -188,6 +226,12 @@ def contact_preference_record(
 ) -> ContactPreference:
     if not case_reading(user=actor, case=case).act:
         raise PermissionDenied
+    return _contact_preference_write(actor=actor, case=case, method=method, safe_times=safe_times)
+
+
+def _contact_preference_write(
+    *, actor: User, case: Case, method: ContactMethod, safe_times: str
+) -> ContactPreference:
     with transaction.atomic():
         preference = ContactPreference.objects.create(
             case=case, method=method, safe_times=safe_times.strip(), recorded_by=actor

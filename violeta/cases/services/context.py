@@ -5,6 +5,8 @@ Re-run after every change to the parties, inside the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import transaction
 from django.db.models import Q
 
@@ -20,12 +22,25 @@ from violeta.cases.models import (
     RepeatAccused,
 )
 from violeta.cases.services.guidelines import guidelines_refresh
+from violeta.cases.shared_reads import case_parties
 from violeta.notifications.models import NotificationKind
 from violeta.notifications.services import notifications_send
 
 
 def context_refresh(*, case: Case) -> Case:
-    parties = list(case.parties.all())
+    context_derive(case=case, parties=case_parties(case))
+    Case.objects.filter(pk=case.pk).update(
+        is_workplace=case.is_workplace,
+        is_hierarchical=case.is_hierarchical,
+        is_intimate_partner=case.is_intimate_partner,
+        is_minor_victim=case.is_minor_victim,
+    )
+    guidelines_refresh(case=case)
+    return case
+
+
+def context_derive(*, case: Case, parties: Sequence[CaseParty]) -> None:
+    """Set the case's derived context from its parties, without saving it."""
     affected = [p for p in parties if p.kind == PartyKind.AFECTADA]
     accused = [p for p in parties if p.kind == PartyKind.SENALADA]
     # Workplace: both sides are public servants (the protocol's own ground).
@@ -36,14 +51,6 @@ def context_refresh(*, case: Case) -> Case:
     case.is_hierarchical = any(p.hierarchy == Hierarchy.SUPERIOR for p in accused)
     case.is_intimate_partner = any(p.relationship in INTIMATE_RELATIONSHIPS for p in accused)
     case.is_minor_victim = any(p.is_minor for p in affected)
-    Case.objects.filter(pk=case.pk).update(
-        is_workplace=case.is_workplace,
-        is_hierarchical=case.is_hierarchical,
-        is_intimate_partner=case.is_intimate_partner,
-        is_minor_victim=case.is_minor_victim,
-    )
-    guidelines_refresh(case=case)
-    return case
 
 
 def _basis(party: CaseParty, other: CaseParty) -> MatchBasis:

@@ -9,14 +9,14 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from violeta.accounts import roles
 from violeta.accounts.models import User
-from violeta.audit.services import audit_record
+from violeta.audit.services import audit_batch, audit_record
 from violeta.cases.models import (
     AccountTaking,
     AgeRange,
@@ -33,13 +33,21 @@ from violeta.cases.models import (
     PlaceKind,
     TakingReason,
 )
+from violeta.cases.receivers import incidents_classify
 from violeta.cases.selectors import case_reading
-from violeta.cases.services.consent import consent_record, contact_preference_record
-from violeta.cases.services.context import context_refresh, repeat_accused_detect
+from violeta.cases.services.consent import intake_consents_record
+from violeta.cases.services.context import (
+    context_derive,
+    context_refresh,
+    repeat_accused_detect,
+)
 from violeta.cases.services.guidelines import guidelines_refresh
 from violeta.cases.services.team import assignment_add
+from violeta.cases.shared_reads import case_parties_known, case_rows_shared
 from violeta.catalogs.models import Dependencia, Institution, ViolenceModality, ViolenceType
 from violeta.catalogs.selectors import vulnerable_groups
+from violeta.crypto.fields import mark_saved
+from violeta.crypto.services import data_keys_assign
 from violeta.protocols.models import ProtocolVersion
 from violeta.protocols.selectors_definitions import protocols_current
 from violeta.protocols.services import run_start
@@ -86,10 +94,22 @@ def folio_next(*, year: int | None = None) -> str:
     """The next readable folio, e.g. IMM-2026-00042. Never repeats, even under concurrency:
     the counter row is incremented by an UPDATE, which locks it until the transaction ends."""
     year = year or timezone.localdate().year
-    with transaction.atomic():
-        FolioCounter.objects.get_or_create(year=year)
-        FolioCounter.objects.filter(year=year).update(last=F("last") + 1)
-        number = FolioCounter.objects.get(year=year).last
+    if connection.features.can_return_columns_from_insert:
+        # One statement: the year's row is created or incremented, and the number returned
+        # (the ORM has no UPDATE ... RETURNING). The table name is the model's, quoted.
+        table = connection.ops.quote_name(FolioCounter._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (year, last) VALUES (%s, 1) ON CONFLICT (year) "  # noqa: S608
+                f"DO UPDATE SET last = {table}.last + 1 RETURNING last",
+                [year],
+            )
+            number = cursor.fetchone()[0]
+    else:  # SQLite before 3.35
+        with transaction.atomic():
+            FolioCounter.objects.get_or_create(year=year)
+            FolioCounter.objects.filter(year=year).update(last=F("last") + 1)
+            number = FolioCounter.objects.get(year=year).last
     return f"{settings.CASE_FOLIO_PREFIX}-{year}-{number:05d}"
 
 
@@ -104,13 +124,23 @@ def default_protocol() -> ProtocolVersion:
         ) from None
 
 
-def _party_create(*, case: Case, kind: PartyKind, facts: PartyFacts, actor: User) -> CaseParty:
+def _party_build(
+    *,
+    case: Case,
+    kind: PartyKind,
+    facts: PartyFacts,
+    actor: User,
+    known_groups: set[str] | None = None,
+) -> CaseParty:
+    """The party, checked and not saved. ``known_groups``: the vulnerable groups' codes, when
+    the caller has read them for several parties."""
     if facts.age is not None and facts.age_range and AgeRange.for_age(facts.age) != facts.age_range:
         raise ValidationError(
             _("La edad y el rango de edad no coinciden."), code="age_range_mismatch"
         )
     unknown = [code for code in facts.disabilities if code not in Disability.values]
-    known_groups = {group.code for group in vulnerable_groups()}
+    if known_groups is None:
+        known_groups = {group.code for group in vulnerable_groups()}
     unknown += [code for code in facts.vulnerable_groups if code not in known_groups]
     if unknown:
         raise ValidationError(
@@ -127,12 +157,20 @@ def _party_create(*, case: Case, kind: PartyKind, facts: PartyFacts, actor: User
     )
     if facts.user is not None:
         party.is_public_servant = True
-    party.full_clean(exclude=["case", "data_key", "added_by"])
+    # Its id is new and its user and dependencia come as rows: nothing to look up.
+    party.full_clean(
+        exclude=["case", "data_key", "added_by", "user", "dependencia"], validate_unique=False
+    )
+    return party
+
+
+def _party_create(*, case: Case, kind: PartyKind, facts: PartyFacts, actor: User) -> CaseParty:
+    party = _party_build(case=case, kind=kind, facts=facts, actor=actor)
     party.save()
     return party
 
 
-def _incident_create(*, case: Case, facts: IncidentFacts, actor: User) -> Incident:
+def _incident_check(facts: IncidentFacts) -> None:
     if not facts.violence_types:
         raise ValidationError(
             _("Elige al menos un tipo de violencia para cada hecho."), code="no_type"
@@ -141,7 +179,11 @@ def _incident_create(*, case: Case, facts: IncidentFacts, actor: User) -> Incide
         raise ValidationError(_("La fecha de un hecho no puede ser futura."), code="future")
     if facts.place_kind and facts.place_kind not in PlaceKind.values:
         raise ValidationError(_("Tipo de lugar desconocido."), code="place_kind")
-    incident = Incident.objects.create(
+
+
+def _incident_build(*, case: Case, facts: IncidentFacts, actor: User) -> Incident:
+    _incident_check(facts)
+    return Incident(
         case=case,
         occurred_on=facts.occurred_on,
         date_is_approximate=facts.date_is_approximate,
@@ -149,6 +191,11 @@ def _incident_create(*, case: Case, facts: IncidentFacts, actor: User) -> Incide
         place=facts.place.strip(),
         recorded_by=actor,
     )
+
+
+def _incident_create(*, case: Case, facts: IncidentFacts, actor: User) -> Incident:
+    incident = _incident_build(case=case, facts=facts, actor=actor)
+    incident.save()
     incident.violence_types.set(facts.violence_types)
     incident.violence_modalities.set(facts.violence_modalities)
     return incident
@@ -186,58 +233,83 @@ def case_register(
             _("Indica qué institución la canalizó (sólo cuando llegó canalizada)."),
             code="referred_by",
         )
-    with transaction.atomic():
-        case = Case(
-            folio=folio_next(),
-            dependencia=dependencia,
-            registered_by=actor,
-            account=account.strip(),
-            channel=channel,
-            referred_by=referred_by,
-        )
-        if roles.is_atencion(actor) or roles.is_coordinacion(actor):
-            case.taken_by_imm_at = timezone.now()
-        case.full_clean(exclude=["data_key"])
-        case.save()
-        affected_party = _party_create(
-            case=case, kind=PartyKind.AFECTADA, facts=affected, actor=actor
-        )
-        accused_parties = [
-            _party_create(case=case, kind=PartyKind.SENALADA, facts=facts, actor=actor)
-            for facts in accused
+    # Everything is checked before anything is written, and written in as few statements as
+    # the rows allow: the data keys, the parties, the incidents and their classification, the
+    # consents and the audit entries each in one.
+    case = Case(
+        dependencia=dependencia,
+        registered_by=actor,
+        account=account.strip(),
+        channel=channel,
+        referred_by=referred_by,
+    )
+    if roles.is_atencion(actor) or roles.is_coordinacion(actor):
+        case.taken_by_imm_at = timezone.now()
+    known_groups = {group.code for group in vulnerable_groups()}
+    parties = [
+        _party_build(case=case, kind=kind, facts=facts, actor=actor, known_groups=known_groups)
+        for kind, facts in [
+            (PartyKind.AFECTADA, affected),
+            *((PartyKind.SENALADA, facts) for facts in accused),
+            *((PartyKind.TESTIGO, facts) for facts in witnesses),
         ]
-        for facts in witnesses:
-            _party_create(case=case, kind=PartyKind.TESTIGO, facts=facts, actor=actor)
-        for incident in incidents:
-            _incident_create(case=case, facts=incident, actor=actor)
+    ]
+    built = [(_incident_build(case=case, facts=f, actor=actor), f) for f in incidents]
+    context_derive(case=case, parties=parties)
+    case.full_clean(
+        exclude=["data_key", "folio", "dependencia", "registered_by", "referred_by"],
+        validate_unique=False,
+    )
+    protocol = protocol or default_protocol()
+    with transaction.atomic(), audit_batch():
+        case.folio = folio_next()
+        data_keys_assign([case, *parties, *(incident for incident, _facts in built)])
+        case.save(force_insert=True)
+        CaseParty.objects.bulk_create(parties)
+        for party in parties:
+            mark_saved(party)
+        Incident.objects.bulk_create([incident for incident, _facts in built])
+        incidents_classify(
+            case=case,
+            classified=[
+                (incident, facts.violence_types, facts.violence_modalities)
+                for incident, facts in built
+            ],
+        )
         AccountTaking.objects.create(case=case, taken_by=actor, reason=TakingReason.INTAKE)
         audit_record(
             action="create",
             target=case,
             detail={
-                "parties": 1 + len(accused) + len(witnesses),
-                "incidents": len(incidents),
+                "parties": len(parties),
+                "incidents": len(built),
                 "channel": str(channel),
             },
         )
-        run_start(protocol=protocol or default_protocol(), subject=case, actor=actor)
+        run_start(protocol=protocol, subject=case, actor=actor)
         if roles.is_atencion(actor):
             assignment_add(
                 case=case,
                 user=actor,
-                attends=affected_party,
+                attends=parties[0],
                 kind=AssignmentKind(actor.specialty or AssignmentKind.PSICOLOGIA),
                 actor=actor,
+                new_case=True,
             )
         # Registrants may record consent: the enlace keeps access until the IMM takes it.
-        for purpose, granted in (consents or {}).items():
-            consent_record(actor=actor, case=case, purpose=purpose, granted=granted)
-        if contact_method is not None:
-            contact_preference_record(
-                actor=actor, case=case, method=contact_method, safe_times=contact_safe_times
-            )
-        context_refresh(case=case)
-        for party in accused_parties:
+        intake_consents_record(
+            actor=actor,
+            case=case,
+            decisions=consents or {},
+            contact_method=contact_method,
+            contact_safe_times=contact_safe_times,
+        )
+        # The derived context was saved with the case; the guidelines read the parties just
+        # written, which are the ones in hand.
+        with case_rows_shared():
+            case_parties_known(case, parties)
+            guidelines_refresh(case=case)
+        for party in parties[1 : 1 + len(accused)]:
             repeat_accused_detect(party=party)
     return case
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import operator
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,58 +41,81 @@ def attention_conflict(*, user: User, party: CaseParty) -> str | None:
     LEDMVLV art. 40: the victim and the aggressor are never attended by the same person. A
     worker who attends one side of a conflict (in this case or, for the same person, in any
     other) may not attend the other side.
+
+    Two statements whatever the worker's caseload: the people who are ``party`` (the row, her
+    user, her CURP or employee number, through the blind indexes) are looked for on the other
+    side of the cases she attends, and the people on the other side of ``party``'s case among
+    those she attends.
     """
     if party.user_id is not None and party.user_id == user.pk:
         return _("Es parte en este caso.")
-    attended = [
-        assignment.attends
-        for assignment in CaseAssignment.objects.filter(
-            user=user, ended_at__isnull=True
-        ).select_related("attends")
-    ]
-    for other in attended:
-        if other.pk == party.pk:
-            continue
-        if _same_person_on_the_other_side(other, party) or _same_person_on_the_other_side(
-            party, other
-        ):
-            return _(
-                "Ya atiende a la otra parte de este conflicto; la persona afectada y la persona "
-                "señalada nunca son atendidas por la misma persona (LEDMVLV art. 40)."
+    attended = CaseAssignment.objects.filter(user=user, ended_at__isnull=True).exclude(
+        attends=party.pk
+    )
+    # ``party`` on the other side of a case the worker attends.
+    same_as_party = Q(pk=party.pk)
+    if party.user_id is not None:
+        same_as_party |= Q(user_id=party.user_id)
+    for field in _SAME_PERSON_INDEXES:
+        if getattr(party, field):
+            same_as_party |= Q(**{field: getattr(party, field)})
+    other_side_of_attended = functools.reduce(
+        operator.or_,
+        (
+            Q(
+                Exists(attended.filter(attends__case_id=OuterRef("case_id"), attends__kind=kind)),
+                kind=opposite,
             )
+            for kind, opposite in OPPOSITE.items()
+        ),
+    )
+    conflict = CaseParty.objects.filter(same_as_party).filter(other_side_of_attended).exists()
+    # Someone on the other side of ``party``'s case among those the worker attends.
+    opposite = OPPOSITE.get(PartyKind(party.kind))
+    if not conflict and opposite is not None:
+        others = CaseParty.objects.filter(case_id=party.case_id, kind=opposite)
+        same_as_other = Q(attends__in=others.values("pk")) | Q(
+            attends__user_id__in=others.filter(user_id__isnull=False).values("user_id")
+        )
+        for field in _SAME_PERSON_INDEXES:
+            same_as_other |= Q(
+                **{f"attends__{field}__in": others.exclude(**{field: ""}).values(field)}
+            )
+        conflict = attended.filter(same_as_other).exists()
+    if conflict:
+        return _(
+            "Ya atiende a la otra parte de este conflicto; la persona afectada y la persona "
+            "señalada nunca son atendidas por la misma persona (LEDMVLV art. 40)."
+        )
     return None
 
 
-def _same_person_on_the_other_side(attended: CaseParty, candidate: CaseParty) -> bool:
-    """Is ``candidate`` the same person as someone on the other side of ``attended``'s case?"""
-    opposite = OPPOSITE.get(PartyKind(attended.kind))
-    if opposite is None:
-        return False
-    for other in CaseParty.objects.filter(case_id=attended.case_id, kind=opposite):
-        if other.pk == candidate.pk or _same_person(other, candidate):
-            return True
-    return False
-
-
-def _same_person(a: CaseParty, b: CaseParty) -> bool:
-    if a.user_id is not None and a.user_id == b.user_id:
-        return True
-    for field in ("curp_bidx", "employee_number_bidx"):
-        if getattr(a, field) and getattr(a, field) == getattr(b, field):
-            return True
-    return False
+# The identifiers that make two parties the same person (besides a user account).
+_SAME_PERSON_INDEXES = ("curp_bidx", "employee_number_bidx")
 
 
 def assignment_add(
-    *, case: Case, user: User, attends: CaseParty, kind: AssignmentKind, actor: User
+    *,
+    case: Case,
+    user: User,
+    attends: CaseParty,
+    kind: AssignmentKind,
+    actor: User,
+    new_case: bool = False,
 ) -> CaseAssignment:
-    """Assign, enforcing the rules about the assignee. The caller has checked the actor."""
-    if is_party(user=user, case=case):
+    """Assign, enforcing the rules about the assignee. The caller has checked the actor.
+
+    ``new_case``: the case is being registered in this transaction, by a caller that has
+    checked that ``user`` is none of its parties; nobody is assigned to it yet."""
+    if not new_case and is_party(user=user, case=case):
         raise ValidationError(_("Esa persona es parte en este caso."), code="party")
     conflict = attention_conflict(user=user, party=attends)
     if conflict:
         raise ValidationError(conflict, code="conflict")
-    if CaseAssignment.objects.filter(case=case, user=user, ended_at__isnull=True).exists():
+    if (
+        not new_case
+        and CaseAssignment.objects.filter(case=case, user=user, ended_at__isnull=True).exists()
+    ):
         raise ValidationError(_("Esa persona ya está asignada a este caso."), code="duplicate")
     assignment = CaseAssignment.objects.create(
         case=case, user=user, attends=attends, kind=kind, assigned_by=actor

@@ -8,14 +8,20 @@ from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 
+from violeta.audit.models import AuditEntry
+from violeta.audit.verify import audit_verify
 from violeta.cases import services
 from violeta.cases.models import (
     AgeRange,
     Case,
     CaseParty,
+    CaseViolenceModality,
+    CaseViolenceType,
     Channel,
     ConsentDecision,
     ConsentPurpose,
+    ContactMethod,
+    ContactPreference,
     Hierarchy,
     Incident,
     PartyKind,
@@ -164,6 +170,95 @@ class TestRegistration:
             ConsentDecision.objects.filter(case=case).values_list("purpose", "granted")
         )
         assert decisions == {"comite_oic": True, "estadistica": False}
+
+    def test_consents_and_how_to_contact_her_are_audited_in_the_order_given(self, catalogs, enlace):
+        case = register(
+            enlace,
+            consents={ConsentPurpose.ATENCION: True, ConsentPurpose.ESTADISTICA: False},
+            contact_method=ContactMethod.TELEFONO,
+            contact_safe_times="Por las mañanas",
+        )
+        entries = list(AuditEntry.objects.filter(target_id=str(case.pk)).order_by("seq"))
+        assert [(entry.action, entry.detail.get("purpose")) for entry in entries] == [
+            ("create", None),
+            ("consent", "atencion"),
+            ("consent", "estadistica"),
+            ("update", None),
+        ]
+        assert [entry.detail["granted"] for entry in entries[1:3]] == [True, False]
+        assert ContactPreference.objects.get(case=case).safe_times == "Por las mañanas"
+        assert audit_verify().ok
+
+    def test_a_registrant_without_access_records_no_consent(self, catalogs, enlace, monkeypatch):
+        # Were the enlace's access lost before her decisions are written, nothing is saved.
+        monkeypatch.setattr(
+            "violeta.cases.services.consent.case_reading",
+            lambda **kwargs: type("Reading", (), {"act": False})(),
+        )
+        with pytest.raises(PermissionDenied):
+            register(enlace, consents={ConsentPurpose.ATENCION: True})
+        assert not Case.objects.exists()
+        assert not AuditEntry.objects.filter(action="consent").exists()
+
+    def test_the_case_is_classified_with_every_type_and_modality_of_its_incidents(
+        self, catalogs, atencion
+    ):
+        types = list(ViolenceType.objects.filter(law="ledmvlv").order_by("position")[:3])
+        modalities = list(ViolenceModality.objects.filter(law="ledmvlv")[:2])
+        case = register(
+            atencion,
+            incidents=[
+                IncidentFacts(violence_types=types[:2], violence_modalities=modalities[:1]),
+                IncidentFacts(violence_types=types[1:], violence_modalities=modalities),
+            ],
+        )
+        by_incident = {
+            incident.pk: set(incident.violence_types.all()) for incident in case.incidents.all()
+        }
+        assert sorted(map(len, by_incident.values())) == [2, 2]
+        assert set().union(*by_incident.values()) == set(types)
+        assert set(
+            CaseViolenceType.objects.filter(case=case).values_list("violence_type", flat=True)
+        ) == {t.pk for t in types}
+        assert set(
+            CaseViolenceModality.objects.filter(case=case).values_list(
+                "violence_modality", flat=True
+            )
+        ) == {m.pk for m in modalities}
+        # What the incidents bring is what a later correction recomputes from them.
+        from violeta.cases.receivers import case_violence_refresh
+
+        case_violence_refresh(case_ids={case.pk})
+        assert CaseViolenceType.objects.filter(case=case).count() == 3
+        assert CaseViolenceModality.objects.filter(case=case).count() == 2
+
+    def test_more_witnesses_and_incidents_cost_no_more_statements(self, catalogs, atencion):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        modality = ViolenceModality.objects.filter(law="ledmvlv")[0]
+        kind = a_type()
+
+        def statements(count):
+            with CaptureQueriesContext(connection) as context:
+                register(
+                    atencion,
+                    witnesses=[PartyFacts(display_name=f"Testigo {n}") for n in range(count)],
+                    incidents=[
+                        IncidentFacts(violence_types=[kind], violence_modalities=[modality])
+                        for _n in range(count)
+                    ],
+                    consents={ConsentPurpose.ATENCION: True, ConsentPurpose.ESTADISTICA: True},
+                )
+            return [
+                query["sql"]
+                for query in context.captured_queries
+                if "SAVEPOINT" not in query["sql"]
+            ]
+
+        statements(1)  # the first case ever also starts the audit chain and the year's folios
+        one, three = statements(1), statements(3)
+        assert len(one) == len(three), "\n".join(three)
 
     def test_a_database_failure_saves_nothing_half_way(self, catalogs, atencion, monkeypatch):
         def fail(**kwargs):
