@@ -150,12 +150,37 @@ def _chain_advance(count: int = 1) -> tuple[int, str]:
     SELECT ... FOR UPDATE would be ignored there, and a read first would let two appenders see
     the same head. The unique constraint on seq is the last line if all else fails.
     """
-    heads = AuditChainHead.objects.filter(pk=AuditChainHead.SINGLETON_ID)
-    if heads.update(seq=F("seq") + count) == 0:
+    advanced = _head_advance(count)
+    if advanced is None:
         _chain_start()
-        if heads.update(seq=F("seq") + count) == 0:
+        advanced = _head_advance(count)
+        if advanced is None:
             raise AuditChainError("The audit chain head could not be created.")
-    return heads.values_list("seq", "hash").get()
+    return advanced
+
+
+def _writes_return_rows() -> bool:
+    """Whether INSERT and UPDATE may end in RETURNING (not SQLite before 3.35)."""
+    return bool(connection.features.can_return_columns_from_insert)
+
+
+def _head_advance(count: int) -> tuple[int, str] | None:
+    """The UPDATE of the head, and the head it left; None if there is no head yet."""
+    heads = AuditChainHead.objects.filter(pk=AuditChainHead.SINGLETON_ID)
+    if not _writes_return_rows():
+        if heads.update(seq=F("seq") + count) == 0:
+            return None
+        return heads.values_list("seq", "hash").get()
+    # One statement where the database returns rows from an UPDATE (the ORM cannot ask for
+    # them). The table name is the model's, quoted.
+    table = connection.ops.quote_name(AuditChainHead._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET seq = seq + %s WHERE id = %s RETURNING seq, hash",  # noqa: S608
+            [count, AuditChainHead.SINGLETON_ID],
+        )
+        row = cursor.fetchone()
+    return None if row is None else (row[0], row[1])
 
 
 def _chain_start() -> None:

@@ -90,11 +90,16 @@ class IncidentFacts:
     place: str = ""
 
 
+def _writes_return_rows() -> bool:
+    """Whether INSERT may end in RETURNING (not SQLite before 3.35)."""
+    return bool(connection.features.can_return_columns_from_insert)
+
+
 def folio_next(*, year: int | None = None) -> str:
     """The next readable folio, e.g. IMM-2026-00042. Never repeats, even under concurrency:
     the counter row is incremented by an UPDATE, which locks it until the transaction ends."""
     year = year or timezone.localdate().year
-    if connection.features.can_return_columns_from_insert:
+    if _writes_return_rows():
         # One statement: the year's row is created or incremented, and the number returned
         # (the ORM has no UPDATE ... RETURNING). The table name is the model's, quoted.
         table = connection.ops.quote_name(FolioCounter._meta.db_table)
@@ -105,7 +110,7 @@ def folio_next(*, year: int | None = None) -> str:
                 [year],
             )
             number = cursor.fetchone()[0]
-    else:  # SQLite before 3.35
+    else:
         with transaction.atomic():
             FolioCounter.objects.get_or_create(year=year)
             FolioCounter.objects.filter(year=year).update(last=F("last") + 1)
