@@ -134,8 +134,8 @@ class InboxFilterForm(forms.Form):
         super().__init__(merged)
         self._choose("stage", _any(_("Todas las etapas")) + self._stage_choices())
         # One read per catalog for both laws (what violence_types(law=...) returns for each).
-        types = in_force(ViolenceType.objects.filter(law__in=Law.values))
-        modalities = in_force(ViolenceModality.objects.filter(law__in=Law.values))
+        types = in_force(ViolenceType.objects.filter(law__in=Law.values), key="every law")
+        modalities = in_force(ViolenceModality.objects.filter(law__in=Law.values), key="every law")
         self._choose(
             "violence_type",
             _any(_("Todos los tipos"))

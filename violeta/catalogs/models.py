@@ -231,3 +231,26 @@ class VulnerableGroup(CatalogEntry):
     @property
     def localized_guidelines(self) -> list[str]:
         return [pick_language(item.get("es", ""), item.get("en", "")) for item in self.guidelines]
+
+
+class CatalogGeneration(models.Model):
+    """One row whose token changes with every write to any catalog (``catalogs.receivers``).
+
+    Reads of the catalogs in force are kept in each process's memory under the token they were
+    read with (``catalogs.selectors.in_force``): a new token, on any database connection,
+    retires them all at once. The token is random, never a counter, so a write that is rolled
+    back can never bring back a token whose reads saw it.
+    """
+
+    SINGLETON_ID = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON_ID)
+    token = models.UUIDField()
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("versión de los catálogos")
+        verbose_name_plural = _("versiones de los catálogos")
+
+    def __str__(self) -> str:
+        return str(self.token)

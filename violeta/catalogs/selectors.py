@@ -1,18 +1,26 @@
 """Reads of the catalogs. Catalog content is public law and public directory data, so these
-take a date rather than a viewer: what was in force on that day."""
+take a date rather than a viewer: what was in force on that day.
+
+Catalogs change a few times a year and are read on every page, so what is in force is kept in
+each process's memory until any catalog is written (``CatalogGeneration``). The entries handed
+out are shared between requests: read them, never change them.
+"""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from violeta.catalogs.models import (
     CatalogEntry,
+    CatalogGeneration,
     Dependencia,
     Institution,
     Law,
@@ -35,25 +43,66 @@ _shared = SharedReads("catalog_reads")
 
 @contextmanager
 def catalog_reads_shared() -> Iterator[None]:
-    """Answer each distinct ``in_force`` read once inside the block.
+    """Read the catalogs' generation token once inside the block.
 
     For a page built from several apps' sections, or a form with many subforms, that each
-    read the same catalogs: the case page asks for the institutions three times and the
-    intake's formsets ask for the dependencias once per form. Only for blocks that write no
-    catalog. Outside such a block every call reads the database afresh.
+    read the catalogs: the case page asks for the institutions three times and the intake's
+    formsets ask for the dependencias once per form. Only for blocks that write no catalog.
+    Outside such a block every read asks for the token (one small statement).
     """
     with _shared.block():
         yield
 
 
-def in_force(queryset: QuerySet[EntryT], *, on: datetime.date | None = None) -> list[EntryT]:
-    """The newest version of each code that is in force on the day (today by default)."""
+def in_force(
+    queryset: QuerySet[EntryT],
+    *,
+    on: datetime.date | None = None,
+    key: Hashable | None = None,
+) -> list[EntryT]:
+    """The newest version of each code that is in force on the day (today by default).
+
+    Kept in this process's memory, under the catalogs' generation token, until any catalog is
+    written (``CatalogGeneration``); inside ``catalog_reads_shared()`` the token itself is read
+    once. ``key`` names the question (e.g. the law) for callers that ask it often; without it
+    the queryset's SQL names it.
+    """
     day = on or _today()
-    if not _shared.active:
-        return _in_force(queryset, day)
-    key = (queryset.model._meta.label, str(queryset.query), day)
+    question = (queryset.model._meta.label, key if key is not None else str(queryset.query), day)
+    token = _shared.get(("generation",), _generation) if _shared.active else _generation()
+    if token is None:  # no catalog was ever written through the application
+        return _shared.get(question, lambda: _in_force(queryset, day))
     # A copy: a caller may change its list without changing the next caller's.
-    return list(_shared.get(key, lambda: _in_force(queryset, day)))
+    return list(_remembered(token, question, lambda: _in_force(queryset, day)))
+
+
+# The catalogs in force as read under the current token: {question: entries}.
+_memory: dict[Hashable, Any] = {"token": None, "answers": {}}
+_memory_lock = threading.Lock()
+
+
+def _remembered(token: str, question: Hashable, read: Callable[[], list[EntryT]]) -> list[EntryT]:
+    with _memory_lock:
+        if _memory["token"] != token:
+            _memory["token"], _memory["answers"] = token, {}
+        answers: dict[Hashable, Any] = _memory["answers"]
+        if question in answers:
+            remembered: list[EntryT] = answers[question]
+            return remembered
+    entries = read()
+    with _memory_lock:
+        if _memory["token"] == token:
+            answers[question] = entries
+    return entries
+
+
+def _generation() -> str | None:
+    """The catalogs' generation token: a plain statement, for it is read on many pages."""
+    table = connection.ops.quote_name(CatalogGeneration._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token FROM {table} WHERE id = %s", [CatalogGeneration.SINGLETON_ID])  # noqa: S608
+        row = cursor.fetchone()
+    return None if row is None else str(row[0])
 
 
 def _in_force(queryset: QuerySet[EntryT], day: datetime.date) -> list[EntryT]:
@@ -67,15 +116,15 @@ def _in_force(queryset: QuerySet[EntryT], day: datetime.date) -> list[EntryT]:
 
 
 def violence_types(*, law: Law, on: datetime.date | None = None) -> list[ViolenceType]:
-    return in_force(ViolenceType.objects.filter(law=law), on=on)
+    return in_force(ViolenceType.objects.filter(law=law), on=on, key=law)
 
 
 def violence_modalities(*, law: Law, on: datetime.date | None = None) -> list[ViolenceModality]:
-    return in_force(ViolenceModality.objects.filter(law=law), on=on)
+    return in_force(ViolenceModality.objects.filter(law=law), on=on, key=law)
 
 
 def dependencias(*, on: datetime.date | None = None) -> list[Dependencia]:
-    return in_force(Dependencia.objects.all(), on=on)
+    return in_force(Dependencia.objects.all(), on=on, key="all")
 
 
 def imm(*, on: datetime.date | None = None) -> Dependencia | None:
@@ -100,12 +149,12 @@ def same_chain(first: str, second: str, *, on: datetime.date | None = None) -> b
 
 
 def institutions(*, on: datetime.date | None = None) -> list[Institution]:
-    return in_force(Institution.objects.all(), on=on)
+    return in_force(Institution.objects.all(), on=on, key="all")
 
 
 def principles(*, on: datetime.date | None = None) -> list[Principle]:
-    return in_force(Principle.objects.all(), on=on)
+    return in_force(Principle.objects.all(), on=on, key="all")
 
 
 def vulnerable_groups(*, on: datetime.date | None = None) -> list[VulnerableGroup]:
-    return in_force(VulnerableGroup.objects.all(), on=on)
+    return in_force(VulnerableGroup.objects.all(), on=on, key="all")
