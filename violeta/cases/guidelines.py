@@ -116,8 +116,15 @@ def rule_get(code: str) -> Rule | None:
     return next((rule for rule in rules().rules if rule.code == code), None)
 
 
-def case_facts(*, case: Case) -> set[str]:
-    """The facts the rules read, from the persona afectada and the incidents."""
+Classification = tuple[set[str], set[str]]
+
+
+def case_facts(*, case: Case, classification: Classification | None = None) -> set[str]:
+    """The facts the rules read, from the persona afectada and the incidents.
+
+    ``classification``: the codes of the types and of the modalities of violence of all the
+    case's incidents, when the caller has them in hand (the intake, which has just recorded
+    them); without it they are read."""
     facts: set[str] = set()
     for party in case_parties(case):
         if party.kind != PartyKind.AFECTADA:
@@ -147,14 +154,17 @@ def case_facts(*, case: Case) -> set[str]:
             facts.add("adulta_mayor")
         if "personas_indigenas" in party.vulnerable_groups:
             facts.add("lengua_indigena")
-    incidents = case_incidents(case)
-    types = {kind.code for incident in incidents for kind in incident.violence_types.all()}
-    modalities = {m.code for incident in incidents for m in incident.violence_modalities.all()}
+    if classification is None:
+        incidents = case_incidents(case)
+        types = {kind.code for incident in incidents for kind in incident.violence_types.all()}
+        modalities = {m.code for incident in incidents for m in incident.violence_modalities.all()}
+    else:
+        types, modalities = classification
     if types & CRIME_TYPES or modalities & CRIME_MODALITIES:
         facts.add("posible_delito")
     return facts
 
 
-def rules_firing(*, case: Case) -> list[Rule]:
-    facts = case_facts(case=case)
+def rules_firing(*, case: Case, classification: Classification | None = None) -> list[Rule]:
+    facts = case_facts(case=case, classification=classification)
     return [rule for rule in rules().rules if set(rule.when) <= facts]

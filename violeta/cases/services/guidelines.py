@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from violeta.accounts.models import User
 from violeta.audit.services import audit_record
-from violeta.cases.guidelines import rule_get, rules_firing
+from violeta.cases.guidelines import Classification, rule_get, rules_firing
 from violeta.cases.models import Case, GuidelineCheck, GuidelineStatus
 from violeta.cases.selectors import case_reading
 from violeta.crypto.services import data_keys_assign
@@ -17,17 +17,25 @@ from violeta.crypto.services import data_keys_assign
 MIN_NOT_APPLICABLE_REASON = 15
 
 
-def guidelines_refresh(*, case: Case) -> list[GuidelineCheck]:
+def guidelines_refresh(
+    *, case: Case, classification: Classification | None = None, new_case: bool = False
+) -> list[GuidelineCheck]:
     """Add an item for every rule that now fires. An item still pending whose rule no longer
-    fires (the facts were corrected) is withdrawn; resolved items are history and stay."""
-    firing = {rule.code for rule in rules_firing(case=case)}
-    existing = set(GuidelineCheck.objects.filter(case=case).values_list("code", flat=True))
+    fires (the facts were corrected) is withdrawn; resolved items are history and stay.
+
+    ``classification``: see ``case_facts``. ``new_case``: the case is being registered in
+    this transaction and has no items yet."""
+    firing = {rule.code for rule in rules_firing(case=case, classification=classification)}
+    existing: set[str] = set()
+    if not new_case:
+        existing = set(GuidelineCheck.objects.filter(case=case).values_list("code", flat=True))
     new = [GuidelineCheck(case=case, code=code) for code in sorted(firing - existing)]
     data_keys_assign(new)
     created = GuidelineCheck.objects.bulk_create(new)
-    GuidelineCheck.objects.filter(case=case, status=GuidelineStatus.PENDING).exclude(
-        code__in=firing
-    ).delete()
+    if not new_case:
+        GuidelineCheck.objects.filter(case=case, status=GuidelineStatus.PENDING).exclude(
+            code__in=firing
+        ).delete()
     return created
 
 

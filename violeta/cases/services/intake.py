@@ -309,11 +309,18 @@ def case_register(
             contact_method=contact_method,
             contact_safe_times=contact_safe_times,
         )
-        # The derived context was saved with the case; the guidelines read the parties just
-        # written, which are the ones in hand.
+        # The derived context was saved with the case; the guidelines read the parties and
+        # the classification just written, which are the ones in hand.
         with case_rows_shared():
             case_parties_known(case, parties)
-            guidelines_refresh(case=case)
+            guidelines_refresh(
+                case=case,
+                classification=(
+                    {kind.code for _i, facts in built for kind in facts.violence_types},
+                    {kind.code for _i, facts in built for kind in facts.violence_modalities},
+                ),
+                new_case=True,
+            )
         for party in parties[1 : 1 + len(accused)]:
             repeat_accused_detect(party=party)
     return case

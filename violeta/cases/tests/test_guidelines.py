@@ -127,6 +127,8 @@ def test_a_feminicide_attempt_as_modality_is_a_probable_crime(catalogs, atencion
         incidents=[IncidentFacts(types("psicologica"), violence_modalities=[modality])],
     )
     assert "posible_delito" in case_facts(case=case)
+    # The intake, which classifies from what it was told, agrees with the facts read back.
+    assert "deber_denunciar" in set(case.guideline_checks.values_list("code", flat=True))
 
 
 def test_a_later_incident_brings_the_duty_to_report(catalogs, atencion):
