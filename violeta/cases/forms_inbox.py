@@ -22,7 +22,7 @@ from violeta.cases.selectors_inbox import (
     default_scope,
 )
 from violeta.catalogs.models import Law, ViolenceModality, ViolenceType
-from violeta.catalogs.selectors import dependencias, in_force
+from violeta.catalogs.selectors import catalog_reads_shared, dependencias, in_force
 from violeta.protocols.selectors_definitions import protocols_current
 from violeta.protocols.services_definitions import protocol_definition
 
@@ -133,32 +133,36 @@ class InboxFilterForm(forms.Form):
         merged.pop("page", None)
         super().__init__(merged)
         self._choose("stage", _any(_("Todas las etapas")) + self._stage_choices())
-        # One read per catalog for both laws (what violence_types(law=...) returns for each).
-        types = in_force(ViolenceType.objects.filter(law__in=Law.values), key="every law")
-        modalities = in_force(ViolenceModality.objects.filter(law__in=Law.values), key="every law")
-        self._choose(
-            "violence_type",
-            _any(_("Todos los tipos"))
-            + [
-                (law.label, [(f"{law.value}:{e.code}", e.name) for e in types if e.law == law])
-                for law in Law
-            ],
-        )
-        self._choose(
-            "violence_modality",
-            _any(_("Todas las modalidades"))
-            + [
-                (
-                    law.label,
-                    [(f"{law.value}:{e.code}", e.name) for e in modalities if e.law == law],
-                )
-                for law in Law
-            ],
-        )
-        self._choose(
-            "dependencia",
-            _any(_("Todas las dependencias")) + [(d.code, d.name) for d in dependencias()],
-        )
+        # One read per catalog for both laws (what violence_types(law=...) returns for each),
+        # and the catalogs' generation asked once for the three.
+        with catalog_reads_shared():
+            types = in_force(ViolenceType.objects.filter(law__in=Law.values), key="every law")
+            modalities = in_force(
+                ViolenceModality.objects.filter(law__in=Law.values), key="every law"
+            )
+            self._choose(
+                "violence_type",
+                _any(_("Todos los tipos"))
+                + [
+                    (law.label, [(f"{law.value}:{e.code}", e.name) for e in types if e.law == law])
+                    for law in Law
+                ],
+            )
+            self._choose(
+                "violence_modality",
+                _any(_("Todas las modalidades"))
+                + [
+                    (
+                        law.label,
+                        [(f"{law.value}:{e.code}", e.name) for e in modalities if e.law == law],
+                    )
+                    for law in Law
+                ],
+            )
+            self._choose(
+                "dependencia",
+                _any(_("Todas las dependencias")) + [(d.code, d.name) for d in dependencias()],
+            )
 
     def _choose(self, name: str, choices: Choices) -> None:
         field = self.fields[name]
