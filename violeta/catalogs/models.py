@@ -233,6 +233,17 @@ class VulnerableGroup(CatalogEntry):
         return [pick_language(item.get("es", ""), item.get("en", "")) for item in self.guidelines]
 
 
+# Every catalog, in the order the documentation lists them.
+CATALOG_MODELS: tuple[type[CatalogEntry], ...] = (
+    ViolenceType,
+    ViolenceModality,
+    Dependencia,
+    Institution,
+    Principle,
+    VulnerableGroup,
+)
+
+
 class CatalogGeneration(models.Model):
     """One row whose token changes with every write to any catalog (``catalogs.receivers``).
 

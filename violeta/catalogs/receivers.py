@@ -11,24 +11,7 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 
-from violeta.catalogs.models import (
-    CatalogGeneration,
-    Dependencia,
-    Institution,
-    Principle,
-    ViolenceModality,
-    ViolenceType,
-    VulnerableGroup,
-)
-
-CATALOG_MODELS = (
-    ViolenceType,
-    ViolenceModality,
-    Dependencia,
-    Institution,
-    Principle,
-    VulnerableGroup,
-)
+from violeta.catalogs.models import CATALOG_MODELS, CatalogGeneration
 
 
 def generation_bump() -> None:
