@@ -271,9 +271,9 @@ def case_register(
         data_keys_assign([case, *parties, *(incident for incident, _facts in built)])
         case.save(force_insert=True)
         CaseParty.objects.bulk_create(parties)
-        for party in parties:
-            mark_saved(party)
         Incident.objects.bulk_create([incident for incident, _facts in built])
+        for record in [*parties, *(incident for incident, _facts in built)]:
+            mark_saved(record)  # what EncryptedModel.save does after a save
         incidents_classify(
             case=case,
             classified=[
