@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from violeta import db
 from violeta.audit.chain import GENESIS_HASH, entry_hash
 from violeta.audit.context import current_audit_context
 from violeta.audit.models import AuditAction, AuditChainHead, AuditEntry, target_reference
@@ -159,15 +160,10 @@ def _chain_advance(count: int = 1) -> tuple[int, str]:
     return advanced
 
 
-def _writes_return_rows() -> bool:
-    """Whether INSERT and UPDATE may end in RETURNING (not SQLite before 3.35)."""
-    return bool(connection.features.can_return_columns_from_insert)
-
-
 def _head_advance(count: int) -> tuple[int, str] | None:
     """The UPDATE of the head, and the head it left; None if there is no head yet."""
     heads = AuditChainHead.objects.filter(pk=AuditChainHead.SINGLETON_ID)
-    if not _writes_return_rows():
+    if not db.writes_return_rows():
         if heads.update(seq=F("seq") + count) == 0:
             return None
         return heads.values_list("seq", "hash").get()

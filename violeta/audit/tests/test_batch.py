@@ -22,7 +22,7 @@ def _data_statements(context):
 def test_a_batch_links_its_entries_in_order_with_the_same_statements_for_any_number(
     chain, coordinacion, count, returning, monkeypatch
 ):
-    monkeypatch.setattr("violeta.audit.services._writes_return_rows", lambda: returning)
+    monkeypatch.setattr("violeta.db.writes_return_rows", lambda: returning)
     with CaptureQueriesContext(connection) as context, transaction.atomic(), audit_batch():
         entries = [
             audit_record(action=AuditAction.VIEW, actor=coordinacion, detail={"n": n})

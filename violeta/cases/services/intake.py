@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from violeta import db
 from violeta.accounts import roles
 from violeta.accounts.models import User
 from violeta.audit.services import audit_batch, audit_record
@@ -90,16 +91,11 @@ class IncidentFacts:
     place: str = ""
 
 
-def _writes_return_rows() -> bool:
-    """Whether INSERT may end in RETURNING (not SQLite before 3.35)."""
-    return bool(connection.features.can_return_columns_from_insert)
-
-
 def folio_next(*, year: int | None = None) -> str:
     """The next readable folio, e.g. IMM-2026-00042. Never repeats, even under concurrency:
     the counter row is incremented by an UPDATE, which locks it until the transaction ends."""
     year = year or timezone.localdate().year
-    if _writes_return_rows():
+    if db.writes_return_rows():
         # One statement: the year's row is created or incremented, and the number returned
         # (the ORM has no UPDATE ... RETURNING). The table name is the model's, quoted.
         table = connection.ops.quote_name(FolioCounter._meta.db_table)

@@ -221,7 +221,7 @@ def test_nobody_registers_a_case_against_themselves(enlace):
 @pytest.mark.parametrize("returning", [True, False], ids=["upsert", "without-returning"])
 def test_folios_are_readable_and_never_repeat(db, monkeypatch, returning):
     # One upsert where the database returns rows from an INSERT; three statements elsewhere.
-    monkeypatch.setattr("violeta.cases.services.intake._writes_return_rows", lambda: returning)
+    monkeypatch.setattr("violeta.db.writes_return_rows", lambda: returning)
     first = services.folio_next(year=2026)
     second = services.folio_next(year=2026)
     assert first == "IMM-2026-00001"
