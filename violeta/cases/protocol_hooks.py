@@ -13,11 +13,11 @@ from violeta.cases.models import (
     Case,
     CaseAssignment,
     CaseParty,
-    GuidelineCheck,
     GuidelineStatus,
     PartyKind,
 )
 from violeta.cases.selectors import comite_may_read
+from violeta.cases.shared_reads import case_guideline_checks
 from violeta.protocols import hooks
 from violeta.protocols.models import ProtocolRun
 
@@ -62,10 +62,10 @@ def _guidelines_owed(run: ProtocolRun) -> list[str]:
     """Blocking guidelines still pending on the case, each named with its legal basis."""
     language = get_language()
     owed = []
-    for code in GuidelineCheck.objects.filter(
-        case_id=run.subject_id, status=GuidelineStatus.PENDING
-    ).values_list("code", flat=True):
-        rule = rule_get(code)
+    for check in case_guideline_checks(run.subject_id):
+        if check.status != GuidelineStatus.PENDING:
+            continue
+        rule = rule_get(check.code)
         if rule is not None and rule.blocks:
             owed.append(
                 _("Lineamiento pendiente: %(label)s (%(basis)s)")

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from violeta.accounts import roles
 from violeta.cases.guidelines import rule_get
 from violeta.cases.models import (
+    AccountTaking,
     Case,
     CaseAssignment,
     CaseParty,
@@ -29,7 +31,7 @@ from violeta.cases.models import (
     RepeatAccused,
     SharedItem,
 )
-from violeta.cases.shared_reads import case_rows_shared
+from violeta.cases.shared_reads import case_guideline_checks, case_rows_shared
 from violeta.catalogs.models import Institution
 from violeta.catalogs.selectors import catalog_reads_shared
 from violeta.protocols.services import runs_shared
@@ -159,9 +161,12 @@ def _case_reading(*, user: Any, case: Case) -> CaseReading:
     if is_party(user=user, case=case) or not roles.handles_cases(user):
         return CaseReading()
     assigned = active_assignment_kind(user=user, case=case) is not None
-    emergency = EmergencyAccess.objects.filter(
-        case=case, user=user, expires_at__gt=timezone.now()
-    ).exists()
+    emergency = _shared_readings.get(
+        ("emergency", getattr(user, "pk", None), case.pk),
+        lambda: EmergencyAccess.objects.filter(
+            case=case, user=user, expires_at__gt=timezone.now()
+        ).exists(),
+    )
     registrant = (
         roles.is_enlace(user)
         and case.registered_by_id == user.pk
@@ -246,7 +251,51 @@ def active_assignment_kind(*, user: Any, case: Case) -> str | None:
 
 
 def assignments_of(*, case: Case) -> QuerySet[CaseAssignment]:
-    return case.assignments.filter(ended_at__isnull=True).select_related("user", "attends")
+    return (
+        case.assignments.filter(ended_at__isnull=True)
+        .select_related("user", "attends")
+        .order_by("id")
+    )
+
+
+def case_for_page(*, user: Any, pk: Any) -> tuple[Case, list[CaseAssignment]] | None:
+    """The case the viewer opens on its page, if she may open it, with its active
+    assignments; or None.
+
+    One read answers what the page's sections would each ask of the viewer: inside
+    ``readings_shared`` it records that she is not a party (``cases_visible_to`` never returns
+    such a case), her assignment's kind (from the assignments, the first by id, as
+    ``active_assignment_kind`` answers) and whether she holds emergency access (read with the
+    case). The case carries ``takings_count``, how many times she told her account.
+    """
+    case = (
+        cases_visible_to(user=user)
+        .select_related("dependencia", "data_key")
+        .annotate(
+            viewer_emergency=_emergency(user),
+            takings_count=Coalesce(
+                Subquery(
+                    AccountTaking.objects.filter(case=OuterRef("pk"))
+                    .order_by()
+                    .values("case")
+                    .annotate(count=Count("id"))
+                    .values("count")
+                ),
+                0,
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        return None
+    assignments = list(assignments_of(case=case))
+    viewer = getattr(user, "pk", None)
+    kind = next((a.kind for a in assignments if a.user_id == viewer), None)
+    _shared_readings.known(("party", viewer, case.pk), False)
+    _shared_readings.known(("assignment", viewer, case.pk), kind)
+    _shared_readings.known(("emergency", viewer, case.pk), case.viewer_emergency)
+    return case, assignments
 
 
 def cases_retold(*, user: Any) -> QuerySet[Case]:
@@ -407,7 +456,7 @@ class GuidelineItem:
 def guideline_items(*, case: Case, language: str | None = None) -> list[GuidelineItem]:
     """The guidelines that fired on the case, pending first, each with its legal basis."""
     items = []
-    for check in GuidelineCheck.objects.filter(case=case).select_related("resolved_by", "data_key"):
+    for check in case_guideline_checks(case.pk):
         rule = rule_get(check.code)
         if rule is None:
             continue

@@ -92,9 +92,9 @@ def closure_blockers(*, case: Case) -> list[str]:
 
 
 def _is_assigned(user: Any, case: Case, *, active_only: bool) -> bool:
-    if active_only:
-        return active_assignment_kind(user=user, case=case) is not None
-    return CaseAssignment.objects.filter(case=case, user=user).exists()
+    if active_assignment_kind(user=user, case=case) is not None:
+        return True
+    return not active_only and CaseAssignment.objects.filter(case=case, user=user).exists()
 
 
 def close_allowed(*, actor: Any, case: Case) -> bool:

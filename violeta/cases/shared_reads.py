@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from violeta.cases.models import Case, CaseParty, Incident
+from violeta.cases.models import Case, CaseParty, GuidelineCheck, Incident
 from violeta.shared_reads import SharedReads
 
 _shared = SharedReads("case_rows")
@@ -28,18 +28,16 @@ def case_rows_shared() -> Iterator[None]:
 
 
 def case_parties(case: Case) -> list[CaseParty]:
-    """Every party of the case, with her dependencia, data key and account."""
+    """Every party of the case, with her dependencia and data key."""
     return _shared.get(
         ("parties", case.pk),
-        lambda: list(
-            CaseParty.objects.filter(case=case).select_related("dependencia", "data_key", "user")
-        ),
+        lambda: list(CaseParty.objects.filter(case=case).select_related("dependencia", "data_key")),
     )
 
 
 def case_parties_known(case: Case, parties: list[CaseParty]) -> None:
     """Inside a block, answer ``case_parties(case)`` with ``parties``: a writer that has just
-    saved every party of the case, with her dependencia, data key and account, in hand."""
+    saved every party of the case, with her dependencia and data key, in hand."""
     _shared.known(("parties", case.pk), parties)
 
 
@@ -51,6 +49,17 @@ def case_incidents(case: Case) -> list[Incident]:
             Incident.objects.filter(case=case)
             .select_related("data_key")
             .prefetch_related("violence_types", "violence_modalities")
+        ),
+    )
+
+
+def case_guideline_checks(case_id: int) -> list[GuidelineCheck]:
+    """Every guideline that fired on the case, with who resolved it and its data key (the
+    guidelines' section shows them; the protocol's guard asks which block a step)."""
+    return _shared.get(
+        ("guideline_checks", case_id),
+        lambda: list(
+            GuidelineCheck.objects.filter(case_id=case_id).select_related("resolved_by", "data_key")
         ),
     )
 

@@ -35,7 +35,7 @@ def test_inside_the_block_each_case_is_read_once_with_what_the_page_shows(case, 
     other = make_case(registered_by=enlace)
     with case_rows_shared():
         count, parties = _queries(lambda: case_parties(case))
-        assert count == 1  # with their dependencia, data key and account in the same query
+        assert count == 1  # with their dependencia and data key in the same query
         assert [p.kind for p in parties] == [PartyKind.AFECTADA, PartyKind.SENALADA]
         assert _queries(lambda: case_parties(case))[0] == 0
         count, incidents = _queries(lambda: case_incidents(case))
@@ -96,3 +96,78 @@ def test_other_apps_rows_about_the_case_are_shared_by_kind(case):
         assert case_rows("other", case, read("other")) == ["other"]
     assert case_rows("risk", case, read("fresh")) == ["fresh"]
     assert calls == ["risk", "other", "fresh"]
+
+
+def _fresh_answers(user: Any, case: Any) -> tuple[Any, ...]:
+    from violeta.cases.selectors import active_assignment_kind, case_reading, is_party
+
+    return (
+        is_party(user=user, case=case),
+        active_assignment_kind(user=user, case=case),
+        case_reading(user=user, case=case),
+    )
+
+
+def test_the_case_pages_read_answers_what_the_sections_ask_as_fresh_reads_do(
+    case, enlace, coordinacion, atencion, autoridad
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from violeta.accounts.roles import Role
+    from violeta.cases.models import AccountTaking, EmergencyAccess, TakingReason
+    from violeta.cases.selectors import case_for_page, readings_shared
+    from violeta.testing.factories import UserFactory, assign_to_affected, consent_give
+
+    assign_to_affected(case, by=coordinacion, worker=atencion, kind="juridica")
+    consent_give(case)
+    assign_to_affected(case, by=coordinacion, worker=autoridad, kind="autoridad")
+    AccountTaking.objects.create(case=case, taken_by=enlace, reason=TakingReason.CLARIFICATION)
+    reader = UserFactory(role=Role.ATENCION)
+    EmergencyAccess.objects.create(
+        case=case,
+        user=reader,
+        reason="Riesgo alto",
+        expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    lapsed = UserFactory(role=Role.ATENCION)
+    EmergencyAccess.objects.create(
+        case=case,
+        user=lapsed,
+        reason="Ya pasó",
+        expires_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    for viewer in (coordinacion, atencion, autoridad, reader):
+        expected = _fresh_answers(viewer, case)
+        with readings_shared():
+            found = case_for_page(user=viewer, pk=case.pk)
+            assert found is not None, viewer
+            page_case, assignments = found
+            count, answers = _queries(lambda v=viewer, c=page_case: _fresh_answers(v, c))
+            assert answers == expected, viewer
+            # Her assignment and emergency access came with the case and its assignments; an
+            # autoridad's reading still asks whether she consents to the comité reading it.
+            assert count == (1 if viewer == autoridad else 0), viewer
+        assert page_case.takings_count == 2
+        assert [a.pk for a in assignments] == sorted(
+            case.assignments.filter(ended_at__isnull=True).values_list("pk", flat=True)
+        )
+    # Who may not open it gets nothing, and an emergency access that lapsed opens nothing.
+    assert case_for_page(user=lapsed, pk=case.pk) is None
+    assert case_for_page(user=atencion, pk=make_case(registered_by=enlace).pk) is None
+
+
+def test_the_guidelines_are_read_once_for_the_section_and_the_protocols_guard(case):
+    from violeta.cases.models import GuidelineCheck, GuidelineStatus
+    from violeta.cases.shared_reads import case_guideline_checks
+
+    GuidelineCheck.objects.create(case=case, code="interprete", status=GuidelineStatus.PENDING)
+    with case_rows_shared():
+        assert _queries(lambda: [c.code for c in case_guideline_checks(case.pk)]) == (
+            1,
+            ["interprete"],
+        )
+        assert _queries(lambda: case_guideline_checks(case.pk))[0] == 0
+    GuidelineCheck.objects.filter(case=case).update(status=GuidelineStatus.DONE)
+    assert [c.status for c in case_guideline_checks(case.pk)] == [GuidelineStatus.DONE]

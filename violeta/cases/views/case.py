@@ -21,9 +21,10 @@ from violeta.cases.forms import (
     NoteForm,
     TransitionForm,
 )
-from violeta.cases.models import AssignmentKind, Case, TakingReason
+from violeta.cases.models import AssignmentKind, Case, CaseAssignment, TakingReason
 from violeta.cases.selectors import (
     assignments_of,
+    case_for_page,
     case_reading,
     cases_retold,
     is_party,
@@ -58,12 +59,18 @@ def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str,
         return _detail_context_build(request, case, **extra)
 
 
-def _detail_context_build(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
+def _detail_context_build(
+    request: HttpRequest,
+    case: Case,
+    assignments: list[CaseAssignment] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
     reading = case_reading(user=request.user, case=case)
+    takings = getattr(case, "takings_count", None)
     context = {
         "case": case,
         "reading": reading,
-        "assignments": assignments_of(case=case),
+        "assignments": assignments_of(case=case) if assignments is None else assignments,
         "parties": case.parties.all() if reading.account else None,
         "notes": case.notes.select_related("author", "data_key") if reading.notes else None,
         "note_form": NoteForm() if reading.add_note else None,
@@ -73,7 +80,7 @@ def _detail_context_build(request: HttpRequest, case: Case, **extra: Any) -> dic
         "addition_form": (
             AccountAdditionForm(prefix="adicion") if reading.account and reading.act else None
         ),
-        "takings": case.account_takings.count(),
+        "takings": case.account_takings.count() if takings is None else takings,
         "protocol": protocol_panel(run=run_for(case), user=request.user, can_act=reading.act),
     }
     for section in (
@@ -95,8 +102,12 @@ def _detail_context_build(request: HttpRequest, case: Case, **extra: Any) -> dic
 
 @login_required
 def case_detail(request: HttpRequest, pk: Any) -> HttpResponse:
-    case = visible_case(request, pk)
-    context = _detail_context(request, case)
+    with readings_shared():
+        found = case_for_page(user=request.user, pk=pk)
+        if found is None:
+            raise Http404
+        case, assignments = found
+        context = _detail_context_build(request, case, assignments)
     services.case_viewed(viewer=request.user, case=case, sections=context["reading"].sections)
     return render(request, "cases/detail.html", context)
 
