@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
+from uuid import UUID
 
 from violeta.cases.models import Case, CaseParty, GuidelineCheck, Incident
 from violeta.shared_reads import SharedReads
@@ -53,7 +54,7 @@ def case_incidents(case: Case) -> list[Incident]:
     )
 
 
-def case_guideline_checks(case_id: int) -> list[GuidelineCheck]:
+def case_guideline_checks(case_id: UUID | str) -> list[GuidelineCheck]:
     """Every guideline that fired on the case, with who resolved it and its data key (the
     guidelines' section shows them; the protocol's guard asks which block a step)."""
     return _shared.get(
