@@ -66,6 +66,9 @@ IDENTIFIER_INDEXES = (
 FOLIO_NUMBER_DIGITS = 5
 # Up to this many cases with a due task of the viewer are named in the query by id.
 TASK_CASES_INLINE = 500
+# Up to this many candidates for the first rows in "due first" order are named by id (below
+# the 999 parameters of older SQLite builds, with the query's other parameters).
+DUE_FIRST_INLINE = 900
 
 
 class Scope(TextChoices):
@@ -253,6 +256,10 @@ def _due_first_candidates(cases: QuerySet[Case], *, user: Any, first: int) -> Qu
     first. So the candidates are: the viewer's task cases; the others due up to the day of
     the ``first``-th of them; and, if fewer than ``first`` have a deadline, the newest of those
     without one, enough to make up ``first``. The caller's order then sorts a few hundred rows.
+
+    The candidates are read as ids (up to ``DUE_FIRST_INLINE``), so that the count and the
+    page look up those cases by key instead of walking the index and testing each case
+    against the viewer again; past that they are named by the same conditions instead.
     """
     task_cases = list(
         CaseTask.objects.filter(assigned_to=user, done_at__isnull=True)
@@ -265,25 +272,36 @@ def _due_first_candidates(cases: QuerySet[Case], *, user: Any, first: int) -> Qu
     others = cases.exclude(pk__in=task_cases)
     dated = list(
         others.filter(next_deadline_at__isnull=False)
-        .order_by("next_deadline_at")
-        .values_list("next_deadline_at", flat=True)[:first]
+        .order_by("next_deadline_at", "pk")
+        .values_list("pk", "next_deadline_at")[:first]
     )
+    candidates = {pk for pk, _due in dated} | set(task_cases)
     mine = Q(pk__in=task_cases)
     if len(dated) == first:
-        last_day = timezone.localtime(dated[-1]).date()
-        return cases.filter(
-            Q(next_deadline_at__lt=_day_start(last_day + datetime.timedelta(days=1))) | mine
+        last_due = dated[-1][1]
+        day_end = _day_start(timezone.localtime(last_due).date() + datetime.timedelta(days=1))
+        # The rest of that day: within a day the order is the newest first, not the hour.
+        candidates.update(
+            others.filter(next_deadline_at__gte=last_due, next_deadline_at__lt=day_end)
+            .order_by()
+            .values_list("pk", flat=True)[:DUE_FIRST_INLINE]
         )
+        if len(candidates) > DUE_FIRST_INLINE:
+            return cases.filter(Q(next_deadline_at__lt=day_end) | mine)
+        return cases.filter(pk__in=candidates)
     missing = first - len(dated)
     newest = list(
         others.filter(next_deadline_at__isnull=True)
         .order_by("-registered_at", "-pk")
-        .values_list("registered_at", flat=True)[missing - 1 : missing]
+        .values_list("pk", "registered_at")[:missing]
     )
-    undated = Q(next_deadline_at__isnull=True)
-    if newest:
-        undated &= Q(registered_at__gte=newest[0])
-    return cases.filter(Q(next_deadline_at__isnull=False) | undated | mine)
+    candidates.update(pk for pk, _registered in newest)
+    if len(candidates) > DUE_FIRST_INLINE:
+        undated = Q(next_deadline_at__isnull=True)
+        if len(newest) == missing:
+            undated &= Q(registered_at__gte=newest[-1][1])
+        return cases.filter(Q(next_deadline_at__isnull=False) | undated | mine)
+    return cases.filter(pk__in=candidates)
 
 
 def inbox_cases(*, user: Any, filters: InboxFilters, first: int | None = None) -> QuerySet[Case]:

@@ -39,9 +39,12 @@ def test_each_page_holds_the_rows_of_that_slice_in_the_same_order(
 @pytest.mark.parametrize("seed", range(2))
 @pytest.mark.parametrize("status", [StatusFilter.OPEN, StatusFilter.ALL])
 @pytest.mark.parametrize("with_tasks", [0.0, 0.3], ids=["no-tasks", "tasks"])
+@pytest.mark.parametrize("inline", [900, 2], ids=["by-id", "by-condition"])
 def test_due_first_narrowed_to_the_first_rows_gives_the_same_first_rows(
-    frozen, catalogs, enlace, coordinacion, seed, status, with_tasks
+    frozen, catalogs, enlace, coordinacion, seed, status, with_tasks, inline, monkeypatch
 ):
+    # The candidates are named by id, or past DUE_FIRST_INLINE of them by conditions.
+    monkeypatch.setattr("violeta.cases.selectors_inbox.DUE_FIRST_INLINE", inline)
     rng = random.Random(seed)  # noqa: S311 - test data, not secrets
     now = timezone.now()
     for _ in range(14):
