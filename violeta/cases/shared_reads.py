@@ -57,8 +57,9 @@ def case_incidents(case: Case) -> list[Incident]:
 def case_guideline_checks(case_id: UUID | str) -> list[GuidelineCheck]:
     """Every guideline that fired on the case, with who resolved it and its data key (the
     guidelines' section shows them; the protocol's guard asks which block a step)."""
+    # The section passes the case's UUID, the protocol's guard its run's subject id (text).
     return _shared.get(
-        ("guideline_checks", case_id),
+        ("guideline_checks", str(case_id)),
         lambda: list(
             GuidelineCheck.objects.filter(case_id=case_id).select_related("resolved_by", "data_key")
         ),

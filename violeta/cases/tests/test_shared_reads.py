@@ -170,5 +170,7 @@ def test_the_guidelines_are_read_once_for_the_section_and_the_protocols_guard(ca
             ["interprete"],
         )
         assert _queries(lambda: case_guideline_checks(case.pk))[0] == 0
+        # The protocol's guard names the case by its run's subject id, as text.
+        assert _queries(lambda: case_guideline_checks(str(case.pk)))[0] == 0
     GuidelineCheck.objects.filter(case=case).update(status=GuidelineStatus.DONE)
     assert [c.status for c in case_guideline_checks(case.pk)] == [GuidelineStatus.DONE]
