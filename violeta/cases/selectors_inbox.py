@@ -284,7 +284,7 @@ def _due_first_candidates(cases: QuerySet[Case], *, user: Any, first: int) -> Qu
         candidates.update(
             others.filter(next_deadline_at__gte=last_due, next_deadline_at__lt=day_end)
             .order_by()
-            .values_list("pk", flat=True)[:DUE_FIRST_INLINE]
+            .values_list("pk", flat=True)[: DUE_FIRST_INLINE + 1]
         )
         if len(candidates) > DUE_FIRST_INLINE:
             return cases.filter(Q(next_deadline_at__lt=day_end) | mine)

@@ -70,3 +70,27 @@ def test_due_first_narrowed_to_the_first_rows_gives_the_same_first_rows(
         narrowed = inbox_cases(user=coordinacion, filters=filters, first=first)
         assert [case.pk for case in narrowed][:first] == whole[:first]
         assert narrowed.count() >= min(first, len(whole))
+
+
+def test_due_first_by_id_never_leaves_out_cases_due_later_the_same_day(
+    frozen, catalogs, enlace, coordinacion, monkeypatch
+):
+    # Within a day the newest case comes first, whatever the hour: the one due last that day
+    # leads. With room for two ids and four cases that day, the ids would leave it out.
+    monkeypatch.setattr("violeta.cases.selectors_inbox.DUE_FIRST_INLINE", 2)
+    day = timezone.localtime().replace(hour=6, minute=0, second=0, microsecond=0)
+    day += datetime.timedelta(days=1)
+    now = timezone.now()
+    cases = []
+    for index in range(4):
+        case = make_case(registered_by=enlace)
+        Case.objects.filter(pk=case.pk).update(
+            registered_at=now - datetime.timedelta(hours=10 - index),
+            next_deadline_at=day + datetime.timedelta(hours=3 * index),
+        )
+        cases.append(case.pk)
+    filters = InboxFilters(status=StatusFilter.ALL, order=Order.DUE_FIRST)
+    whole = [case.pk for case in inbox_cases(user=coordinacion, filters=filters)]
+    assert whole[0] == cases[-1]
+    narrowed = inbox_cases(user=coordinacion, filters=filters, first=1)
+    assert narrowed[0].pk == cases[-1]
