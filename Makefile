@@ -44,10 +44,15 @@ $(KEYRING_FILE): | $(STAMP) $(SECRET_FILE)
 # A compiled catalog is rebuilt only when its .po changed, so two `make test` can run at once.
 PO_FILES := $(wildcard violeta/locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
+# The catalog of the language the messages are written in, computed from the others'.
+SOURCE_MO := violeta/locale/es_MX/LC_MESSAGES/django.mo
 
-translations: $(MO_FILES) ## Compile the translation catalogs (.po -> .mo)
+translations: $(MO_FILES) $(SOURCE_MO) ## Compile the translation catalogs (.po -> .mo)
 
 %.mo: %.po | $(STAMP)
+	$(PY) manage.py compile_translations
+
+$(SOURCE_MO): $(PO_FILES) | $(STAMP)
 	$(PY) manage.py compile_translations
 
 run: $(STAMP) $(SECRET_FILE) $(PEPPER_FILE) $(KEYRING_FILE) translations ## Set up everything (SQLite) and serve on http://127.0.0.1:8000
