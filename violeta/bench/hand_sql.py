@@ -176,6 +176,10 @@ def case_detail(request: BenchRequest, *, viewer: Any) -> Statements:
     case = str(request.params["case_id"])
     now = timezone.now()
     run = "(SELECT id FROM protocols_protocolrun WHERE subject_type = %s AND subject_id = %s)"
+    # Like the page, it asks with the case whether there are any of the rows most cases have
+    # none of, and reads only those there are (which rows those are is looked up here,
+    # untimed, so that the statements below are the ones that answer this case).
+    present = _present_on_case(case)
     by_case: list[tuple[str, str]] = [
         # (table, extra joins and order) for the rows read by case.
         ("cases_guidelinecheck g LEFT JOIN crypto_datakey k ON k.id = g.data_key_id", "g"),
@@ -243,7 +247,11 @@ def case_detail(request: BenchRequest, *, viewer: Any) -> Statements:
             "AND expires_at > %s), "
             "(SELECT count(*) FROM cases_accounttaking WHERE case_id = %s), "
             "EXISTS (SELECT 1 FROM cases_caseparty WHERE case_id = %s AND kind = %s "
-            "AND needs_interpreter)",
+            "AND needs_interpreter), "
+            + ", ".join(
+                f"EXISTS (SELECT 1 FROM {table} WHERE case_id = %s{condition})"
+                for table, condition in SOMETIMES_ON_CASE
+            ),
             [
                 case,
                 viewer.pk,
@@ -255,6 +263,7 @@ def case_detail(request: BenchRequest, *, viewer: Any) -> Statements:
                 case,
                 case,
                 "persona_afectada",
+                *[case] * len(SOMETIMES_ON_CASE),
             ],
         ),
         (
@@ -265,11 +274,6 @@ def case_detail(request: BenchRequest, *, viewer: Any) -> Statements:
         ),
         (
             f"SELECT * FROM protocols_deadline WHERE run_id = {run} AND met_at IS NULL",
-            [CASE_SUBJECT, case],
-        ),
-        (
-            "SELECT x.*, u.full_name FROM protocols_checklistresolution x "
-            f"LEFT JOIN accounts_user u ON u.id = x.resolved_by_id WHERE x.run_id = {run}",
             [CASE_SUBJECT, case],
         ),
         (
@@ -293,9 +297,56 @@ def case_detail(request: BenchRequest, *, viewer: Any) -> Statements:
             [case],
         ),
     ]
+    if _stage_requires_checklist(case):
+        statements.append(
+            (
+                "SELECT x.*, u.full_name FROM protocols_checklistresolution x "
+                f"LEFT JOIN accounts_user u ON u.id = x.resolved_by_id WHERE x.run_id = {run}",
+                [CASE_SUBJECT, case],
+            )
+        )
     for source, alias in by_case:
-        statements.append((f"SELECT * FROM {source} WHERE {alias}.case_id = %s", [case]))
+        table = source.split()[0]
+        if table in present or table not in dict(SOMETIMES_ON_CASE):
+            statements.append((f"SELECT * FROM {source} WHERE {alias}.case_id = %s", [case]))
     return statements
+
+
+# Rows most cases have none of: (table, condition on the row).
+SOMETIMES_ON_CASE = (
+    ("cases_casenote", ""),
+    ("cases_accountaddition", ""),
+    ("cases_contactpreference", ""),
+    ("cases_safetyplan", ""),
+    ("cases_casetask", " AND done_at IS NULL"),
+)
+
+
+def _present_on_case(case: str) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT "
+            + ", ".join(
+                f"EXISTS (SELECT 1 FROM {table} WHERE case_id = %s{condition})"
+                for table, condition in SOMETIMES_ON_CASE
+            ),
+            [case] * len(SOMETIMES_ON_CASE),
+        )
+        flags = cursor.fetchone()
+    return {table for (table, _), flag in zip(SOMETIMES_ON_CASE, flags, strict=True) if flag}
+
+
+def _stage_requires_checklist(case: str) -> bool:
+    """Whether a way out of the run's current stage requires checklist items (the page reads
+    the resolutions only then)."""
+    from violeta.protocols.models import ProtocolRun
+    from violeta.protocols.services import definition_of
+
+    run = ProtocolRun.objects.filter(subject_type=CASE_SUBJECT, subject_id=case).first()
+    if run is None:
+        return False
+    definition = definition_of(run)
+    return any(transition.requires.checklist for transition in definition.outgoing(run.stage))
 
 
 def intake(request: BenchRequest, *, actor: Any) -> Statements:

@@ -16,19 +16,24 @@ from django.utils.translation import gettext_lazy as _
 from violeta.accounts import roles
 from violeta.cases.guidelines import rule_get
 from violeta.cases.models import (
+    AccountAddition,
     AccountTaking,
     Case,
     CaseAssignment,
+    CaseNote,
     CaseParty,
     CaseStatus,
+    CaseTask,
     ConsentDecision,
     ConsentOverride,
     ConsentPurpose,
+    ContactPreference,
     EmergencyAccess,
     GuidelineCheck,
     GuidelineStatus,
     MatchBasis,
     RepeatAccused,
+    SafetyPlan,
     SharedItem,
 )
 from violeta.cases.shared_reads import case_guideline_checks, case_rows_shared
@@ -258,6 +263,20 @@ def assignments_of(*, case: Case) -> QuerySet[CaseAssignment]:
     )
 
 
+def _page_presence() -> dict[str, Exists]:
+    """Rows most cases have none of, asked with the case: a section skips reading a kind of
+    row the case has none of (``shared_reads.known_absent``). One ``EXISTS`` each, against a
+    statement each (for a case that has some, the statement is sent as before)."""
+    case = OuterRef("pk")
+    return {
+        "has_notes": Exists(CaseNote.objects.filter(case=case)),
+        "has_additions": Exists(AccountAddition.objects.filter(case=case)),
+        "has_contact_preferences": Exists(ContactPreference.objects.filter(case=case)),
+        "has_safety_plans": Exists(SafetyPlan.objects.filter(case=case)),
+        "has_open_tasks": Exists(CaseTask.objects.filter(case=case, done_at__isnull=True)),
+    }
+
+
 def case_for_page(*, user: Any, pk: Any) -> tuple[Case, list[CaseAssignment]] | None:
     """The case the viewer opens on its page, if she may open it, with its active
     assignments; or None.
@@ -266,7 +285,8 @@ def case_for_page(*, user: Any, pk: Any) -> tuple[Case, list[CaseAssignment]] | 
     ``readings_shared`` it records that she is not a party (``cases_visible_to`` never returns
     such a case), her assignment's kind (from the assignments, the first by id, as
     ``active_assignment_kind`` answers) and whether she holds emergency access (read with the
-    case). The case carries ``takings_count``, how many times she told her account.
+    case). The case carries ``takings_count``, how many times she told her account, and
+    whether it has any of the rows most cases have none of (``_page_presence``).
     """
     case = (
         cases_visible_to(user=user)
@@ -283,6 +303,7 @@ def case_for_page(*, user: Any, pk: Any) -> tuple[Case, list[CaseAssignment]] | 
                 ),
                 0,
             ),
+            **_page_presence(),
         )
         .filter(pk=pk)
         .first()
@@ -294,7 +315,8 @@ def case_for_page(*, user: Any, pk: Any) -> tuple[Case, list[CaseAssignment]] | 
     kind = next((a.kind for a in assignments if a.user_id == viewer), None)
     _shared_readings.known(("party", viewer, case.pk), False)
     _shared_readings.known(("assignment", viewer, case.pk), kind)
-    _shared_readings.known(("emergency", viewer, case.pk), case.viewer_emergency)
+    emergency = getattr(case, "viewer_emergency")  # noqa: B009 - an annotation
+    _shared_readings.known(("emergency", viewer, case.pk), emergency)
     return case, assignments
 
 

@@ -38,7 +38,7 @@ from violeta.cases.selectors import (
     case_reading,
     cases_visible_to,
 )
-from violeta.cases.shared_reads import case_parties
+from violeta.cases.shared_reads import case_parties, known_absent
 
 SERVICES = frozenset(Service.values)
 
@@ -147,7 +147,7 @@ def next_appointment(*, sessions: list[SessionRow]) -> SessionRow | None:
 
 def safety_plans_for(*, access: AttentionAccess, case: Case) -> list[SafetyPlan]:
     """Every version of her safety plan, newest first (empty for those who may not read it)."""
-    if not access.plans:
+    if not access.plans or known_absent(case, "has_safety_plans"):
         return []
     return list(
         SafetyPlan.objects.filter(case=case)
@@ -164,7 +164,7 @@ class TaskRow:
 
 def case_tasks_for(*, access: AttentionAccess, case: Case) -> list[TaskRow]:
     """The case's open tasks, soonest first, each flagged when overdue."""
-    if not access.tasks:
+    if not access.tasks or known_absent(case, "has_open_tasks"):
         return []
     today = timezone.localdate()
     tasks = (

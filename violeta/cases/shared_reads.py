@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from violeta.cases.models import Case, CaseParty, GuidelineCheck, Incident
@@ -71,3 +71,10 @@ def case_rows(kind: str, case: Case, read: Callable[[], list[T]]) -> list[T]:
     that build on cases (detection's risk assessments, read by its section and by referrals'
     recommendation facts) share them without cases knowing their models."""
     return _shared.get((kind, case.pk), read)
+
+
+def known_absent(case: Any, flag: str) -> bool:
+    """Whether the case was read for its page (``selectors.case_for_page``) and has none of
+    the rows ``flag`` names (``has_notes``, ``has_safety_plans``…): the section then skips
+    reading them. A case read any other way knows nothing of them, and the section reads."""
+    return getattr(case, flag, None) is False

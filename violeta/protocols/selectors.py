@@ -62,18 +62,24 @@ def protocol_panel(*, run: ProtocolRun | None, user: Any, can_act: bool) -> Pane
         .order_by("-due_at")
         .first()
     )
-    resolutions = {
-        r.item: r
-        for r in ChecklistResolution.objects.filter(run=run, stage=run.stage).select_related(
-            "resolved_by"
-        )
-    }
     # One row per item, even when several ways out of the stage require it.
     items = {
         item.code: item
         for transition in definition.outgoing(run.stage)
         for item in transition.requires.checklist
     }
+    # Resolutions matter only for the items the ways out require (the checklist and the
+    # steps): a stage that requires none has nothing to read.
+    resolutions = (
+        {
+            r.item: r
+            for r in ChecklistResolution.objects.filter(run=run, stage=run.stage).select_related(
+                "resolved_by"
+            )
+        }
+        if items
+        else {}
+    )
     checklist = [
         ChecklistRow(code, item.label.text(language), resolutions.get(code))
         for code, item in items.items()

@@ -174,3 +174,140 @@ def test_the_guidelines_are_read_once_for_the_section_and_the_protocols_guard(ca
         assert _queries(lambda: case_guideline_checks(str(case.pk)))[0] == 0
     GuidelineCheck.objects.filter(case=case).update(status=GuidelineStatus.DONE)
     assert [c.status for c in case_guideline_checks(case.pk)] == [GuidelineStatus.DONE]
+
+
+PRESENCE_FLAGS = (
+    "has_notes",
+    "has_additions",
+    "has_contact_preferences",
+    "has_safety_plans",
+    "has_open_tasks",
+)
+
+
+def _page_flags(user: Any, case: Any) -> dict[str, bool]:
+    from violeta.cases.selectors import case_for_page
+
+    found = case_for_page(user=user, pk=case.pk)
+    assert found is not None
+    return {flag: getattr(found[0], flag) for flag in PRESENCE_FLAGS}
+
+
+def test_the_case_pages_read_knows_which_rows_the_case_has_none_of(case, coordinacion, atencion):
+    import datetime
+
+    from django.utils import timezone
+
+    from violeta.cases.models import (
+        AccountAddition,
+        CaseNote,
+        CaseTask,
+        ContactMethod,
+        ContactPreference,
+        SafetyPlan,
+    )
+
+    assert _page_flags(coordinacion, case) == dict.fromkeys(PRESENCE_FLAGS, False)
+    # A task done is no open task.
+    task = CaseTask.objects.create(
+        case=case,
+        title="Llamarle",
+        due_on=datetime.date(2026, 3, 10),
+        assigned_to=atencion,
+        created_by=coordinacion,
+        done_at=timezone.now(),
+    )
+    assert _page_flags(coordinacion, case)["has_open_tasks"] is False
+    rows = {
+        "has_notes": lambda: CaseNote.objects.create(case=case, author=atencion, body="Nota."),
+        "has_additions": lambda: AccountAddition.objects.create(
+            case=case, author=atencion, body="Detalle."
+        ),
+        "has_contact_preferences": lambda: ContactPreference.objects.create(
+            case=case, method=ContactMethod.TELEFONO, recorded_by=atencion
+        ),
+        "has_safety_plans": lambda: SafetyPlan.objects.create(
+            case=case, steps="Llamar al 911.", author=atencion
+        ),
+        "has_open_tasks": lambda: CaseTask.objects.filter(pk=task.pk).update(done_at=None),
+    }
+    present: set[str] = set()
+    for flag, write in rows.items():
+        write()
+        present.add(flag)
+        assert _page_flags(coordinacion, case) == {f: f in present for f in PRESENCE_FLAGS}
+
+
+def test_a_case_page_skips_the_reads_of_rows_the_case_has_none_of(
+    client, case, coordinacion, atencion
+):
+    """The sections read notes, additions, the contact preference, safety plans and open
+    tasks only when the case has some; with some, the page shows them as before."""
+    import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from violeta.cases.models import (
+        AccountAddition,
+        CaseNote,
+        CaseTask,
+        ContactMethod,
+        ContactPreference,
+        SafetyPlan,
+    )
+    from violeta.testing.factories import assign_to_affected, consent_give
+    from violeta.testing.second_factor import force_login_verified
+
+    consent_give(case)
+    assign_to_affected(case, by=coordinacion, worker=atencion)
+    force_login_verified(client, atencion)
+    url = reverse("cases:detail", kwargs={"pk": case.pk})
+    tables = (
+        "cases_casenote",
+        "cases_accountaddition",
+        "cases_contactpreference",
+        "cases_safetyplan",
+        "cases_casetask",
+    )
+
+    def read_tables() -> tuple[set[str], str]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        # A statement that reads a table's rows selects its columns first; the case's own
+        # read only asks, inside an EXISTS, whether there are any.
+        read = {
+            table
+            for query in captured.captured_queries
+            for table in tables
+            if query["sql"].startswith(f'SELECT "{table}".')
+        }
+        return read, response.content.decode()
+
+    read, _ = read_tables()
+    assert read == set()
+
+    CaseNote.objects.create(case=case, author=atencion, body="Nota del equipo.")
+    AccountAddition.objects.create(case=case, author=atencion, body="Detalle nuevo del relato.")
+    ContactPreference.objects.create(
+        case=case, method=ContactMethod.TELEFONO, safe_times="Tardes seguras", recorded_by=atencion
+    )
+    SafetyPlan.objects.create(case=case, steps="Pedir ayuda a su hermana.", author=atencion)
+    CaseTask.objects.create(
+        case=case,
+        title="Llamar a la dependencia",
+        due_on=timezone.localdate() + datetime.timedelta(days=3),
+        assigned_to=atencion,
+        created_by=atencion,
+    )
+    read, page = read_tables()
+    assert read == set(tables)
+    for text in (
+        "Nota del equipo.",
+        "Detalle nuevo del relato.",
+        "Tardes seguras",
+        "Pedir ayuda a su hermana.",
+        "Llamar a la dependencia",
+    ):
+        assert text in page, text

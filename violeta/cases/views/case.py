@@ -30,6 +30,7 @@ from violeta.cases.selectors import (
     is_party,
     readings_shared,
 )
+from violeta.cases.shared_reads import known_absent
 from violeta.cases.views.attention import attention_section
 from violeta.cases.views.closure import closure_section
 from violeta.cases.views.common import acting_case, add_errors, visible_case
@@ -59,6 +60,18 @@ def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str,
         return _detail_context_build(request, case, **extra)
 
 
+def _notes(case: Case) -> Any:
+    if known_absent(case, "has_notes"):
+        return []
+    return case.notes.select_related("author", "data_key")
+
+
+def _additions(case: Case) -> Any:
+    if known_absent(case, "has_additions"):
+        return []
+    return case.account_additions.select_related("author", "data_key")
+
+
 def _detail_context_build(
     request: HttpRequest,
     case: Case,
@@ -72,11 +85,9 @@ def _detail_context_build(
         "reading": reading,
         "assignments": assignments_of(case=case) if assignments is None else assignments,
         "parties": case.parties.all() if reading.account else None,
-        "notes": case.notes.select_related("author", "data_key") if reading.notes else None,
+        "notes": _notes(case) if reading.notes else None,
         "note_form": NoteForm() if reading.add_note else None,
-        "additions": (
-            case.account_additions.select_related("author", "data_key") if reading.account else None
-        ),
+        "additions": _additions(case) if reading.account else None,
         "addition_form": (
             AccountAdditionForm(prefix="adicion") if reading.account and reading.act else None
         ),

@@ -21,6 +21,7 @@ from violeta.cases.forms_consent import (
 )
 from violeta.cases.models import Case, ConsentPurpose, ContactMethod
 from violeta.cases.selectors import consent_states
+from violeta.cases.shared_reads import known_absent
 from violeta.cases.views.common import acting_case, add_errors
 
 
@@ -32,7 +33,11 @@ def consent_section(request: HttpRequest, case: Case, reading: Any) -> dict[str,
         context["consent_form"] = ConsentDecisionForm(prefix="consentimiento")
         context["may_override"] = roles.can_override_consent(request.user)
     if reading.account:
-        context["contact"] = case.contact_preferences.select_related("data_key").last()
+        context["contact"] = (
+            None
+            if known_absent(case, "has_contact_preferences")
+            else case.contact_preferences.select_related("data_key").last()
+        )
     return context
 
 

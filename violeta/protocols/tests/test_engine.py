@@ -337,3 +337,30 @@ def test_a_subjects_run_is_read_once_inside_a_shared_block_and_afresh_outside(ru
     assert (len(first), len(again)) == (1, 0)
     ProtocolRun.objects.filter(pk=run.pk).delete()
     assert run_for(case) is None
+
+
+def test_the_panel_reads_the_checklist_only_where_a_way_out_requires_one(run, coordinacion):
+    from django.test.utils import CaptureQueriesContext
+
+    from violeta.protocols.selectors import protocol_panel
+
+    def panel_and_reads():
+        with CaptureQueriesContext(connection) as captured:
+            panel = protocol_panel(run=run, user=coordinacion, can_act=True)
+        reads = [q for q in captured if '"protocols_checklistresolution"' in q["sql"]]
+        return panel, reads
+
+    # "registro" requires the format: the item is read and shown resolved, and the step to
+    # the comité no longer misses it.
+    ready_to_turn(run, coordinacion)
+    panel, reads = panel_and_reads()
+    assert len(reads) == 1
+    assert [(row.code, row.resolved is not None) for row in panel.checklist] == [("formato", True)]
+    turn = next(step for step in panel.steps if step.transition.code == "turnar")
+    assert "Formato único completo" not in turn.missing
+    # At the comité no way out requires an item: nothing to read, nothing to show.
+    transition_take(run=run, code="turnar", actor=coordinacion)
+    run.refresh_from_db()
+    panel, reads = panel_and_reads()
+    assert reads == []
+    assert panel.checklist == []
