@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -9,11 +10,24 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
 
-from violeta.cases.models import CaseParty, Incident, PartyKind
+from violeta.cases.models import (
+    AccountAddition,
+    CaseNote,
+    CaseParty,
+    CaseTask,
+    ContactMethod,
+    ContactPreference,
+    Incident,
+    PartyKind,
+    SafetyPlan,
+)
 from violeta.cases.shared_reads import case_incidents, case_parties, case_rows_shared
 from violeta.catalogs.models import ViolenceType
-from violeta.testing.factories import make_case
+from violeta.testing.factories import assign_to_affected, consent_give, make_case
+from violeta.testing.second_factor import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -194,19 +208,6 @@ def _page_flags(user: Any, case: Any) -> dict[str, bool]:
 
 
 def test_the_case_pages_read_knows_which_rows_the_case_has_none_of(case, coordinacion, atencion):
-    import datetime
-
-    from django.utils import timezone
-
-    from violeta.cases.models import (
-        AccountAddition,
-        CaseNote,
-        CaseTask,
-        ContactMethod,
-        ContactPreference,
-        SafetyPlan,
-    )
-
     assert _page_flags(coordinacion, case) == dict.fromkeys(PRESENCE_FLAGS, False)
     # A task done is no open task.
     task = CaseTask.objects.create(
@@ -243,22 +244,6 @@ def test_a_case_page_skips_the_reads_of_rows_the_case_has_none_of(
 ):
     """The sections read notes, additions, the contact preference, safety plans and open
     tasks only when the case has some; with some, the page shows them as before."""
-    import datetime
-
-    from django.urls import reverse
-    from django.utils import timezone
-
-    from violeta.cases.models import (
-        AccountAddition,
-        CaseNote,
-        CaseTask,
-        ContactMethod,
-        ContactPreference,
-        SafetyPlan,
-    )
-    from violeta.testing.factories import assign_to_affected, consent_give
-    from violeta.testing.second_factor import force_login_verified
-
     consent_give(case)
     assign_to_affected(case, by=coordinacion, worker=atencion)
     force_login_verified(client, atencion)
