@@ -247,11 +247,7 @@ def case_detail(request: BenchRequest, *, viewer: Any) -> Statements:
             "AND expires_at > %s), "
             "(SELECT count(*) FROM cases_accounttaking WHERE case_id = %s), "
             "EXISTS (SELECT 1 FROM cases_caseparty WHERE case_id = %s AND kind = %s "
-            "AND needs_interpreter), "
-            + ", ".join(
-                f"EXISTS (SELECT 1 FROM {table} WHERE case_id = %s{condition})"
-                for table, condition in SOMETIMES_ON_CASE
-            ),
+            "AND needs_interpreter), " + _SOMETIMES_EXISTS,
             [
                 case,
                 viewer.pk,
@@ -307,7 +303,7 @@ def case_detail(request: BenchRequest, *, viewer: Any) -> Statements:
         )
     for source, alias in by_case:
         table = source.split()[0]
-        if table in present or table not in dict(SOMETIMES_ON_CASE):
+        if table in present or table not in _SOMETIMES_TABLES:
             statements.append((f"SELECT * FROM {source} WHERE {alias}.case_id = %s", [case]))
     return statements
 
@@ -320,16 +316,18 @@ SOMETIMES_ON_CASE = (
     ("cases_safetyplan", ""),
     ("cases_casetask", " AND done_at IS NULL"),
 )
+_SOMETIMES_TABLES = {table for table, _ in SOMETIMES_ON_CASE}
+# Whether the case has any of each, one column each (its id is each one's parameter).
+_SOMETIMES_EXISTS = ", ".join(
+    f"EXISTS (SELECT 1 FROM {table} WHERE case_id = %s{condition})"
+    for table, condition in SOMETIMES_ON_CASE
+)
 
 
 def _present_on_case(case: str) -> set[str]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT "
-            + ", ".join(
-                f"EXISTS (SELECT 1 FROM {table} WHERE case_id = %s{condition})"
-                for table, condition in SOMETIMES_ON_CASE
-            ),
+            "SELECT " + _SOMETIMES_EXISTS,
             [case] * len(SOMETIMES_ON_CASE),
         )
         flags = cursor.fetchone()
@@ -340,13 +338,11 @@ def _stage_requires_checklist(case: str) -> bool:
     """Whether a way out of the run's current stage requires checklist items (the page reads
     the resolutions only then)."""
     from violeta.protocols.models import ProtocolRun
+    from violeta.protocols.selectors import stage_checklist
     from violeta.protocols.services import definition_of
 
     run = ProtocolRun.objects.filter(subject_type=CASE_SUBJECT, subject_id=case).first()
-    if run is None:
-        return False
-    definition = definition_of(run)
-    return any(transition.requires.checklist for transition in definition.outgoing(run.stage))
+    return run is not None and bool(stage_checklist(definition_of(run), run.stage))
 
 
 def intake(request: BenchRequest, *, actor: Any) -> Statements:

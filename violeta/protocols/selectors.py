@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 
 from violeta.accounts.roles import Role
 from violeta.protocols.models import ChecklistResolution, Deadline, ProtocolRun, RunTask
-from violeta.protocols.schema import Protocol, Stage
+from violeta.protocols.schema import ChecklistItem, Protocol, Stage
 from violeta.protocols.services import Step, definition_of, steps_for
 
 ROLE_LABELS = dict(Role.choices)
@@ -51,6 +51,16 @@ class Panel:
         return self.definition.stage(code).name.text(get_language())
 
 
+def stage_checklist(definition: Protocol, stage: str) -> dict[str, ChecklistItem]:
+    """The checklist items the ways out of ``stage`` require, by code: one per item, even
+    when several ways out require it."""
+    return {
+        item.code: item
+        for transition in definition.outgoing(stage)
+        for item in transition.requires.checklist
+    }
+
+
 def protocol_panel(*, run: ProtocolRun | None, user: Any, can_act: bool) -> Panel | None:
     if run is None:
         return None
@@ -62,12 +72,7 @@ def protocol_panel(*, run: ProtocolRun | None, user: Any, can_act: bool) -> Pane
         .order_by("-due_at")
         .first()
     )
-    # One row per item, even when several ways out of the stage require it.
-    items = {
-        item.code: item
-        for transition in definition.outgoing(run.stage)
-        for item in transition.requires.checklist
-    }
+    items = stage_checklist(definition, run.stage)
     # Resolutions matter only for the items the ways out require (the checklist and the
     # steps): a stage that requires none has nothing to read.
     resolutions = (
