@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Min
+from django.db.models import Min, OuterRef, Subquery, Value
 from django.utils import timezone
 
 from violeta.cases.models import (
@@ -120,24 +120,24 @@ def _latest(rows: Iterable[Any], key: str, order: Sequence[str]) -> dict[Any, An
 def contributions(case_ids: Sequence[UUID]) -> dict[UUID, Contribution]:
     """Every listed case's contribution, in ten queries whatever the number of cases."""
     ids = list(case_ids)
-    cases = Case.objects.filter(pk__in=ids).values(
-        "id", "registered_at", "status", "dependencia__code"
+    # Her newest decision on the "estadística" purpose, read with the case.
+    newest_consent = (
+        ConsentDecision.objects.filter(case=OuterRef("pk"), purpose=ConsentPurpose.ESTADISTICA)
+        .order_by("-decided_at", "-id")
+        .values("granted")[:1]
     )
-    consent = _latest(
-        ConsentDecision.objects.filter(case_id__in=ids, purpose=ConsentPurpose.ESTADISTICA).values(
-            "case_id", "granted", "decided_at", "id"
-        ),
-        "case_id",
-        ("decided_at", "id"),
+    cases = list(
+        Case.objects.filter(pk__in=ids)
+        .annotate(statistics_consent=Subquery(newest_consent))
+        .values("id", "registered_at", "status", "dependencia__code", "statistics_consent")
     )
     result: dict[UUID, Contribution] = {}
     for row in cases:
-        decision = consent.get(row["id"])
         result[row["id"]] = Contribution(
             case_id=row["id"],
             month=month_of(row["registered_at"]),
             dependencia=row["dependencia__code"],
-            counted=bool(decision and decision["granted"]),
+            counted=bool(row["statistics_consent"]),
             cells=Counter(),
         )
     counted = [case_id for case_id, c in result.items() if c.counted]
@@ -152,14 +152,15 @@ def contributions(case_ids: Sequence[UUID]) -> dict[UUID, Contribution]:
             cells[(Dimension.RISK, NO_RISK)] = 1
             cells[(Dimension.AGE, NO_AGE)] = 1
 
-    types = Incident.violence_types.through.objects.filter(incident__case_id__in=counted)
-    for case_id, code in types.values_list("incident__case_id", "violencetype__code").distinct():
-        result[case_id].cells[(Dimension.TYPE, code)] = 1
-    modalities = Incident.violence_modalities.through.objects.filter(incident__case_id__in=counted)
-    for case_id, code in modalities.values_list(
-        "incident__case_id", "violencemodality__code"
-    ).distinct():
-        result[case_id].cells[(Dimension.MODALITY, code)] = 1
+    # Types and modalities of her incidents, in one statement: (case, dimension, code).
+    types = Incident.violence_types.through.objects.filter(
+        incident__case_id__in=counted
+    ).values_list("incident__case_id", Value(Dimension.TYPE), "violencetype__code")
+    modalities = Incident.violence_modalities.through.objects.filter(
+        incident__case_id__in=counted
+    ).values_list("incident__case_id", Value(Dimension.MODALITY), "violencemodality__code")
+    for case_id, dimension, code in types.union(modalities):
+        result[case_id].cells[(dimension, code)] = 1
 
     risks = _latest(
         RiskAssessment.objects.filter(case_id__in=counted).values(

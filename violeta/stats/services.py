@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from violeta.cases.models import Case
 from violeta.stats.facts import Contribution, contributions, month_of
@@ -107,21 +108,35 @@ def facts_refresh(case_ids: Iterable[UUID]) -> int:
     return changed
 
 
+def _placeholders(ids: list[UUID]) -> None:
+    """A blank fact (counted in nothing) for each of these cases that exists and has none, in
+    one statement that reads nothing back. Its month and dependencia are overwritten by the
+    refresh that follows; uncounted, it adds nothing to the rollup meanwhile."""
+    pk = Case._meta.pk
+    quote = connection.ops.quote_name
+    facts, cases, key = quote(CaseFact._meta.db_table), quote(Case._meta.db_table), quote(pk.column)
+    cells = "'[]'::jsonb" if connection.vendor == "postgresql" else "'[]'"
+    marks = ", ".join(["%s"] * len(ids))
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {facts} "  # noqa: S608 - names from the models
+            "(case_id, counted, month, dependencia, cells, computed_at) "
+            f"SELECT {key}, false, %s, '', {cells}, %s FROM {cases} "
+            f"WHERE {key} IN ({marks}) ON CONFLICT (case_id) DO NOTHING",
+            [
+                connection.ops.adapt_datefield_value(month_of(now)),
+                connection.ops.adapt_datetimefield_value(now),
+                *(pk.get_db_prep_value(case_id, connection) for case_id in ids),
+            ],
+        )
+
+
 def _refresh_batch(ids: list[UUID]) -> int:
     with transaction.atomic():
         # Placeholders first, so that every fact row exists and can be locked: two refreshes
         # of the same case then run one after the other.
-        existing = set(CaseFact.objects.filter(case_id__in=ids).values_list("case_id", flat=True))
-        missing = [case_id for case_id in ids if case_id not in existing]
-        if missing:
-            cases = Case.objects.filter(pk__in=missing).values_list("pk", "registered_at")
-            CaseFact.objects.bulk_create(
-                [
-                    CaseFact(case_id=pk, month=month_of(at), dependencia="", counted=False)
-                    for pk, at in cases
-                ],
-                ignore_conflicts=True,
-            )
+        _placeholders(ids)
         facts = {
             fact.case_id: fact
             for fact in CaseFact.objects.select_for_update().filter(case_id__in=ids).order_by("pk")

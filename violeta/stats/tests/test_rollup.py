@@ -422,3 +422,47 @@ def test_measures_in_force_follow_their_approval_and_their_daily_conclusion(
     with django_capture_on_commit_callbacks(execute=True):
         assert measures_remind() == (0, 1)
     assert rollup(Dimension.MEASURE) == {}
+
+
+def test_a_new_case_and_a_known_one_are_refreshed_in_the_same_fixed_statements(
+    worker: Any, django_capture_on_commit_callbacks: Any, django_assert_num_queries: Any
+) -> None:
+    """The refresh writes the missing fact without reading whether it is missing, and reads
+    the case with her statistics consent, and the types with the modalities, together: a
+    case with no fact yet costs what a case with one costs."""
+    from violeta.stats.services import facts_refresh
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case = stats_case(user=worker, month=MONTH, types=("fisica",), modalities=("familiar",))
+    # As a case written before the statistics existed: no fact, nothing in the rollup.
+    CaseFact.objects.all().delete()
+    RollupCell.objects.all().delete()
+    # The atomic block's savepoint and release, the placeholder, the lock, the case with
+    # her consent, the types with the modalities, risk, ages, attention, deadlines,
+    # referrals, measures, the rollup, the fact and the pending mark.
+    with django_assert_num_queries(15):
+        assert facts_refresh([case.pk]) == 1
+    fact = CaseFact.objects.get(case=case)
+    assert fact.counted and fact.month == MONTH
+    assert fact.dependencia == case.dependencia.code
+    assert ["tipo", "fisica", 1] in fact.cells and ["modalidad", "familiar", 1] in fact.cells
+    with django_capture_on_commit_callbacks(execute=True):
+        incident_add(case, user=worker, types=("sexual",))
+    assert rollup(Dimension.TYPE) == {"fisica": 1, "sexual": 1}
+    assert rollup(Dimension.MODALITY) == {"familiar": 1}
+    # Unchanged: nothing is written but the pending mark's removal.
+    with django_assert_num_queries(13):
+        assert facts_refresh([case.pk]) == 0
+    assert rollup_differences() == {}
+
+
+def test_a_refresh_of_a_case_that_no_longer_exists_writes_no_fact(worker: Any) -> None:
+    import uuid
+
+    from violeta.stats.services import facts_refresh
+
+    gone = uuid.uuid4()
+    PendingFact.objects.create(case_id=gone)
+    assert facts_refresh([gone]) == 0
+    assert not CaseFact.objects.exists()
+    assert not PendingFact.objects.exists()
