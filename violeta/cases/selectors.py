@@ -156,6 +156,25 @@ def readings_shared() -> Iterator[None]:
         yield
 
 
+@contextmanager
+def readings_of_new_case(
+    *, user: Any, case: Case, parties: list[CaseParty], assignment_kind: str | None
+) -> Iterator[None]:
+    """What the person registering a case may do with it, answered from what the intake has
+    in hand once it has written everything that decides it: whether she is one of its people
+    (``parties``, every one of them), her assignment's kind (``assignment_kind``, the only
+    assignment a new case has, or None) and that nobody holds emergency access to a case
+    that did not exist a moment ago. Only around steps that change none of these."""
+    viewer = getattr(user, "pk", None)
+    with _shared_readings.block():
+        _shared_readings.known(
+            ("party", viewer, case.pk), any(party.user_id == viewer for party in parties)
+        )
+        _shared_readings.known(("assignment", viewer, case.pk), assignment_kind)
+        _shared_readings.known(("emergency", viewer, case.pk), False)
+        yield
+
+
 def case_reading(*, user: Any, case: Case) -> CaseReading:
     return _shared_readings.get(
         (getattr(user, "pk", None), case.pk), lambda: _case_reading(user=user, case=case)

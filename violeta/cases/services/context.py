@@ -88,7 +88,11 @@ def repeat_accused_detect(*, party: CaseParty) -> list[RepeatAccused]:
     if not links:
         return []
     created = RepeatAccused.objects.bulk_create(links, ignore_conflicts=True)
-    folio = Case.objects.values_list("folio", flat=True).get(pk=party.case_id)
+    folio = (
+        party.case.folio
+        if CaseParty.case.is_cached(party)
+        else Case.objects.values_list("folio", flat=True).get(pk=party.case_id)
+    )
     recipients = list(
         User.objects.filter(role=roles.Role.COORDINACION, is_active=True).exclude(
             case_parties__case_id__in=[party.case_id, *(link.other.case_id for link in links)]

@@ -35,7 +35,7 @@ from violeta.cases.models import (
     TakingReason,
 )
 from violeta.cases.receivers import incidents_classify
-from violeta.cases.selectors import case_reading
+from violeta.cases.selectors import case_reading, readings_of_new_case
 from violeta.cases.services.consent import intake_consents_record
 from violeta.cases.services.context import (
     context_derive,
@@ -288,23 +288,28 @@ def case_register(
             },
         )
         run_start(protocol=protocol, subject=case, actor=actor)
+        assignment_kind = None
         if roles.is_atencion(actor):
-            assignment_add(
+            assignment_kind = assignment_add(
                 case=case,
                 user=actor,
                 attends=parties[0],
                 kind=AssignmentKind(actor.specialty or AssignmentKind.PSICOLOGIA),
                 actor=actor,
                 new_case=True,
-            )
+            ).kind
         # Registrants may record consent: the enlace keeps access until the IMM takes it.
-        intake_consents_record(
-            actor=actor,
-            case=case,
-            decisions=consents or {},
-            contact_method=contact_method,
-            contact_safe_times=contact_safe_times,
-        )
+        # Her access to the case is answered from what was just written.
+        with readings_of_new_case(
+            user=actor, case=case, parties=parties, assignment_kind=assignment_kind
+        ):
+            intake_consents_record(
+                actor=actor,
+                case=case,
+                decisions=consents or {},
+                contact_method=contact_method,
+                contact_safe_times=contact_safe_times,
+            )
         # The derived context was saved with the case; the guidelines read the parties and
         # the classification just written, which are the ones in hand.
         with case_rows_shared():

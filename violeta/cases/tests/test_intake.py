@@ -260,6 +260,39 @@ class TestRegistration:
         one, three = statements(1), statements(3)
         assert len(one) == len(three), "\n".join(three)
 
+    @pytest.mark.parametrize("registrant", ["atencion", "enlace", "coordinacion"])
+    def test_her_access_to_the_new_case_is_answered_from_what_was_just_written(
+        self, catalogs, registrant, request
+    ):
+        """Recording her consents asks what the registrant may do with the case: the intake
+        answers from the people and the assignment it just wrote, and the answer is the one
+        the database gives afterwards."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from violeta.cases.models import CaseAssignment
+        from violeta.cases.selectors import readings_of_new_case
+
+        actor = request.getfixturevalue(registrant)
+        with CaptureQueriesContext(connection) as context:
+            case = register(
+                actor, consents={ConsentPurpose.ATENCION: True, ConsentPurpose.ESTADISTICA: True}
+            )
+        asked = [q["sql"] for q in context.captured_queries]
+        assert not [sql for sql in asked if "cases_emergencyaccess" in sql]
+        assert ConsentDecision.objects.filter(case=case).count() == 2
+        parties = list(case.parties.all())
+        kind = (
+            CaseAssignment.objects.filter(case=case, user=actor)
+            .values_list("kind", flat=True)
+            .first()
+        )
+        assert (kind is not None) == (registrant == "atencion")
+        with readings_of_new_case(user=actor, case=case, parties=parties, assignment_kind=kind):
+            in_hand = case_reading(user=actor, case=case)
+        assert in_hand == case_reading(user=actor, case=case)
+        assert in_hand.act
+
     def test_a_database_failure_saves_nothing_half_way(self, catalogs, atencion, monkeypatch):
         def fail(**kwargs):
             raise DatabaseError("disk I/O error")
@@ -421,6 +454,7 @@ class TestRepeatAccused:
         assert (link.party.case, link.other.case, link.basis) == (second, first, "curp")
         notified = Notification.objects.filter(kind="repeat_accused")
         assert {n.recipient for n in notified} == {coordinacion}
+        assert {n.folio for n in notified} == {second.folio}
         assert [item.folio for item in repeat_accused_links(user=coordinacion, case=second)] == [
             first.folio
         ]
