@@ -424,12 +424,14 @@ def test_measures_in_force_follow_their_approval_and_their_daily_conclusion(
     assert rollup(Dimension.MEASURE) == {}
 
 
-def test_a_new_case_and_a_known_one_are_refreshed_in_the_same_fixed_statements(
+def test_a_refresh_reads_only_what_the_case_can_have_and_the_same_for_a_new_case(
     worker: Any, django_capture_on_commit_callbacks: Any, django_assert_num_queries: Any
 ) -> None:
-    """The refresh writes the missing fact without reading whether it is missing, and reads
-    the case with her statistics consent, and the types with the modalities, together: a
-    case with no fact yet costs what a case with one costs."""
+    """The refresh writes the missing fact without reading whether it is missing; reads the
+    case with her statistics consent and with whether she has any risk assessment, attention
+    session, referral or measure in force, and skips the reads of those she has none of; and
+    reads the types with the modalities. A case with no fact yet costs what one with a fact
+    costs."""
     from violeta.stats.services import facts_refresh
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -437,21 +439,29 @@ def test_a_new_case_and_a_known_one_are_refreshed_in_the_same_fixed_statements(
     # As a case written before the statistics existed: no fact, nothing in the rollup.
     CaseFact.objects.all().delete()
     RollupCell.objects.all().delete()
-    # The atomic block's savepoint and release, the placeholder, the lock, the case with
-    # her consent, the types with the modalities, risk, ages, attention, deadlines,
-    # referrals, measures, the rollup, the fact and the pending mark.
-    with django_assert_num_queries(15):
+    # The atomic block's savepoint and release, the placeholder, the lock, the case with her
+    # consent and what she has, the types with the modalities, ages, deadlines, the rollup,
+    # the fact and the pending mark.
+    with django_assert_num_queries(11):
         assert facts_refresh([case.pk]) == 1
     fact = CaseFact.objects.get(case=case)
     assert fact.counted and fact.month == MONTH
     assert fact.dependencia == case.dependencia.code
     assert ["tipo", "fisica", 1] in fact.cells and ["modalidad", "familiar", 1] in fact.cells
+    assert rollup(Dimension.RISK) == {"sin_valoracion": 1}
+    assert rollup(Dimension.FIRST_ATTENTION) == {"sin_atencion": 1}
+    # Unchanged: nothing is written but the pending mark's removal.
+    with django_assert_num_queries(9):
+        assert facts_refresh([case.pk]) == 0
+
     with django_capture_on_commit_callbacks(execute=True):
         incident_add(case, user=worker, types=("sexual",))
+        risk_add(case, user=worker, level="alto")
     assert rollup(Dimension.TYPE) == {"fisica": 1, "sexual": 1}
     assert rollup(Dimension.MODALITY) == {"familiar": 1}
-    # Unchanged: nothing is written but the pending mark's removal.
-    with django_assert_num_queries(13):
+    assert rollup(Dimension.RISK) == {"alto": 1}
+    # Now she has a risk assessment: its read comes back, the others stay skipped.
+    with django_assert_num_queries(10):
         assert facts_refresh([case.pk]) == 0
     assert rollup_differences() == {}
 
