@@ -228,9 +228,10 @@ def case_detail(request: BenchRequest, *, viewer: Any) -> Statements:
     ]
     statements: Statements = [
         (
-            "SELECT c.*, d.*, k.* FROM cases_case c "
+            "SELECT c.*, d.*, k.*, i.* FROM cases_case c "
             "JOIN catalogs_dependencia d ON d.id = c.dependencia_id "
-            "LEFT JOIN crypto_datakey k ON k.id = c.data_key_id WHERE c.id = %s "
+            "LEFT JOIN crypto_datakey k ON k.id = c.data_key_id "
+            "LEFT JOIN catalogs_institution i ON i.id = c.referred_by_id WHERE c.id = %s "
             "AND NOT EXISTS (SELECT 1 FROM cases_caseparty p WHERE p.case_id = c.id "
             "AND p.user_id = %s) AND (EXISTS (SELECT 1 FROM cases_caseassignment a "
             "WHERE a.case_id = c.id AND a.user_id = %s AND a.ended_at IS NULL) "

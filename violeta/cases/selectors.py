@@ -309,7 +309,8 @@ def case_for_page(*, user: Any, pk: Any) -> tuple[Case, list[CaseAssignment]] | 
     """
     case = (
         cases_visible_to(user=user)
-        .select_related("dependencia", "data_key")
+        # The institution that referred her is named among the people.
+        .select_related("dependencia", "data_key", "referred_by")
         .annotate(
             viewer_emergency=_emergency(user),
             takings_count=Coalesce(

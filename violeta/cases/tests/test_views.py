@@ -159,6 +159,11 @@ def test_registering_creates_the_case_and_shows_its_folio(client, catalogs, aten
 def test_the_case_page_costs_the_same_queries_for_two_people_or_six(
     catalogs, enlace, coordinacion, atencion
 ):
+    """And for a case an institution referred, whose name the page shows."""
+    from violeta.catalogs.models import Institution
+
+    pages = {}
+
     def page_queries(case: Case) -> int:
         assign_to_affected(case, by=coordinacion, worker=atencion)
         client = Client()
@@ -166,7 +171,9 @@ def test_the_case_page_costs_the_same_queries_for_two_people_or_six(
         url = reverse("cases:detail", kwargs={"pk": case.pk})
         client.get(url)  # the first view of a case writes what later views only read
         with CaptureQueriesContext(connection) as captured:
-            assert client.get(url).status_code == 200
+            response = client.get(url)
+            assert response.status_code == 200
+        pages[case.pk] = response.content.decode()
         return len(captured)
 
     def with_incidents(case: Case, count: int) -> Case:
@@ -180,4 +187,7 @@ def test_the_case_page_costs_the_same_queries_for_two_people_or_six(
     large = with_incidents(make_case(registered_by=enlace, protocol="chihuahua-municipal"), 4)
     for number in range(4):
         CaseParty.objects.create(case=large, kind=PartyKind.TESTIGO, display_name=f"T {number}")
+    institution = Institution.objects.order_by("pk")[0]
+    Case.objects.filter(pk=large.pk).update(referred_by=institution)
     assert page_queries(large) == page_queries(small)
+    assert institution.name in pages[large.pk]
