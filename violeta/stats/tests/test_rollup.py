@@ -428,10 +428,10 @@ def test_a_refresh_reads_only_what_the_case_can_have_and_the_same_for_a_new_case
     worker: Any, django_capture_on_commit_callbacks: Any, django_assert_num_queries: Any
 ) -> None:
     """The refresh writes the missing fact without reading whether it is missing; reads the
-    case with her statistics consent and with whether she has any risk assessment, attention
-    session, referral or measure in force, and skips the reads of those she has none of; and
-    reads the types with the modalities. A case with no fact yet costs what one with a fact
-    costs."""
+    case with her statistics consent, her age and whether she has any risk assessment,
+    attention session, referral or measure in force, and skips the reads of those she has
+    none of; and reads the types with the modalities. A case with no fact yet costs what one
+    with a fact costs."""
     from violeta.stats.services import facts_refresh
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -440,9 +440,9 @@ def test_a_refresh_reads_only_what_the_case_can_have_and_the_same_for_a_new_case
     CaseFact.objects.all().delete()
     RollupCell.objects.all().delete()
     # The atomic block's savepoint and release, the placeholder, the lock, the case with her
-    # consent and what she has, the types with the modalities, ages, deadlines, the rollup,
-    # the fact and the pending mark.
-    with django_assert_num_queries(11):
+    # consent, her age and what she has, the types with the modalities, deadlines, the
+    # rollup, the fact and the pending mark.
+    with django_assert_num_queries(10):
         assert facts_refresh([case.pk]) == 1
     fact = CaseFact.objects.get(case=case)
     assert fact.counted and fact.month == MONTH
@@ -451,7 +451,7 @@ def test_a_refresh_reads_only_what_the_case_can_have_and_the_same_for_a_new_case
     assert rollup(Dimension.RISK) == {"sin_valoracion": 1}
     assert rollup(Dimension.FIRST_ATTENTION) == {"sin_atencion": 1}
     # Unchanged: nothing is written but the pending mark's removal.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert facts_refresh([case.pk]) == 0
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -461,7 +461,7 @@ def test_a_refresh_reads_only_what_the_case_can_have_and_the_same_for_a_new_case
     assert rollup(Dimension.MODALITY) == {"familiar": 1}
     assert rollup(Dimension.RISK) == {"alto": 1}
     # Now she has a risk assessment: its read comes back, the others stay skipped.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         assert facts_refresh([case.pk]) == 0
     assert rollup_differences() == {}
 
@@ -476,3 +476,29 @@ def test_a_refresh_of_a_case_that_no_longer_exists_writes_no_fact(worker: Any) -
     assert facts_refresh([gone]) == 0
     assert not CaseFact.objects.exists()
     assert not PendingFact.objects.exists()
+
+
+def test_the_age_counted_is_that_of_the_first_person_affected_her_age_before_her_range(
+    worker: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from violeta.cases.models import CaseParty, PartyKind
+    from violeta.stats.facts import contributions
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cases = [stats_case(user=worker, month=MONTH) for _ in range(3)]
+    first_of = {case.pk: case.parties.get(kind=PartyKind.AFECTADA) for case in cases}
+    # An exact age wins over a range; a range alone counts; neither is "sin dato".
+    first_of[cases[0].pk].age, first_of[cases[0].pk].age_range = 15, "30-44"
+    first_of[cases[1].pk].age, first_of[cases[1].pk].age_range = None, "60+"
+    first_of[cases[2].pk].age, first_of[cases[2].pk].age_range = None, ""
+    for party in first_of.values():
+        party.save()
+    # Another person affected, added later, changes nothing.
+    for case in cases:
+        CaseParty.objects.create(case=case, kind=PartyKind.AFECTADA, display_name="Otra", age=8)
+    found = contributions([case.pk for case in cases])
+    ages = [
+        {value for (dimension, value) in found[case.pk].cells if dimension == Dimension.AGE}
+        for case in cases
+    ]
+    assert ages == [{"12-17"}, {"60+"}, {"sin_dato"}]
