@@ -270,10 +270,6 @@ def case_detail(request: BenchRequest, *, viewer: Any) -> Statements:
             [CASE_SUBJECT, case],
         ),
         (
-            f"SELECT * FROM protocols_deadline WHERE run_id = {run} AND met_at IS NULL",
-            [CASE_SUBJECT, case],
-        ),
-        (
             "SELECT x.*, u.full_name FROM protocols_stagechange x "
             f"LEFT JOIN accounts_user u ON u.id = x.actor_id WHERE x.run_id = {run} "
             "ORDER BY x.at",
@@ -294,6 +290,14 @@ def case_detail(request: BenchRequest, *, viewer: Any) -> Statements:
             [case],
         ),
     ]
+    if _has_next_deadline(case):
+        # The case keeps its run's earliest unmet deadline: without one there is none to read.
+        statements.append(
+            (
+                f"SELECT * FROM protocols_deadline WHERE run_id = {run} AND met_at IS NULL",
+                [CASE_SUBJECT, case],
+            )
+        )
     if _stage_requires_checklist(case):
         statements.append(
             (
@@ -333,6 +337,13 @@ def _present_on_case(case: str) -> set[str]:
         )
         flags = cursor.fetchone()
     return {table for (table, _), flag in zip(SOMETIMES_ON_CASE, flags, strict=True) if flag}
+
+
+def _has_next_deadline(case: str) -> bool:
+    """Whether the case has an unmet protocol deadline (the page reads it only then)."""
+    from violeta.cases.models import Case
+
+    return Case.objects.filter(pk=case, next_deadline_at__isnull=False).exists()
 
 
 def _stage_requires_checklist(case: str) -> bool:

@@ -282,12 +282,15 @@ def assignments_of(*, case: Case) -> QuerySet[CaseAssignment]:
     )
 
 
-def _page_presence() -> dict[str, Exists]:
+def _page_presence() -> dict[str, Exists | Q]:
     """Rows most cases have none of, asked with the case: a section skips reading a kind of
     row the case has none of (``shared_reads.known_absent``). One ``EXISTS`` each, against a
     statement each (for a case that has some, the statement is sent as before)."""
     case = OuterRef("pk")
     return {
+        # The case keeps its run's earliest unmet deadline (receivers): without one, the
+        # protocol panel has none to read.
+        "has_unmet_deadlines": Q(next_deadline_at__isnull=False),
         "has_notes": Exists(CaseNote.objects.filter(case=case)),
         "has_additions": Exists(AccountAddition.objects.filter(case=case)),
         "has_contact_preferences": Exists(ContactPreference.objects.filter(case=case)),

@@ -61,7 +61,11 @@ def stage_checklist(definition: Protocol, stage: str) -> dict[str, ChecklistItem
     }
 
 
-def protocol_panel(*, run: ProtocolRun | None, user: Any, can_act: bool) -> Panel | None:
+def protocol_panel(
+    *, run: ProtocolRun | None, user: Any, can_act: bool, unmet_deadlines: bool = True
+) -> Panel | None:
+    """The run's panel. ``unmet_deadlines`` False: the caller knows the run has no unmet
+    deadline (a case keeps its run's earliest in ``next_deadline_at``), and none is read."""
     if run is None:
         return None
     language = get_language()
@@ -71,6 +75,8 @@ def protocol_panel(*, run: ProtocolRun | None, user: Any, can_act: bool) -> Pane
         Deadline.objects.filter(run=run, stage=run.stage, met_at__isnull=True)
         .order_by("-due_at")
         .first()
+        if unmet_deadlines
+        else None
     )
     items = stage_checklist(definition, run.stage)
     # Resolutions matter only for the items the ways out require (the checklist and the

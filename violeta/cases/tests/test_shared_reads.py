@@ -296,3 +296,43 @@ def test_a_case_page_skips_the_reads_of_rows_the_case_has_none_of(
         "Llamar a la dependencia",
     ):
         assert text in page, text
+
+
+def test_the_protocol_panel_reads_a_deadline_only_for_a_case_with_one_unmet(
+    client, catalogs, enlace, coordinacion, atencion
+):
+    """The case keeps its run's earliest unmet deadline: without one, the page does not ask
+    for the stage's deadline; with one, it reads and shows it."""
+    from violeta.protocols.models import Deadline, ProtocolRun
+
+    case = make_case(registered_by=enlace, protocol="chihuahua-municipal")
+    assign_to_affected(case, by=coordinacion, worker=atencion)
+    run = ProtocolRun.objects.get(subject_id=str(case.pk))
+    due = timezone.now() + datetime.timedelta(days=2)
+    deadline = Deadline.objects.create(run=run, stage=run.stage, due_at=due)
+    force_login_verified(client, atencion)
+    url = reverse("cases:detail", kwargs={"pk": case.pk})
+
+    def deadline_read() -> tuple[bool, str]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        asked = any(
+            q["sql"].startswith('SELECT "protocols_deadline".') for q in captured.captured_queries
+        )
+        return asked, response.content.decode()
+
+    asked, page = deadline_read()
+    assert asked
+    assert f'datetime="{timezone.localtime(due).isoformat()}"' in page
+    # Met through the model, as the engine's writes are: the case's next deadline follows.
+    for unmet in Deadline.objects.filter(run=run, met_at__isnull=True):
+        unmet.met_at = timezone.now()
+        unmet.save()
+    case.refresh_from_db()
+    assert case.next_deadline_at is None
+    asked, page = deadline_read()
+    assert not asked
+    assert 'datetime="' + timezone.localtime(due).isoformat() not in page
+    deadline.refresh_from_db()
+    assert deadline.met_at is not None

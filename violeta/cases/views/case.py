@@ -92,7 +92,12 @@ def _detail_context_build(
             AccountAdditionForm(prefix="adicion") if reading.account and reading.act else None
         ),
         "takings": case.account_takings.count() if takings is None else takings,
-        "protocol": protocol_panel(run=run_for(case), user=request.user, can_act=reading.act),
+        "protocol": protocol_panel(
+            run=run_for(case),
+            user=request.user,
+            can_act=reading.act,
+            unmet_deadlines=not known_absent(case, "has_unmet_deadlines"),
+        ),
     }
     for section in (
         intake_section,
