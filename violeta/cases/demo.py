@@ -106,7 +106,7 @@ def demo_cases_ensure() -> int:
                     ConsentPurpose(purpose): granted
                     for purpose, granted in demo["consents"].items()  # type: ignore[attr-defined]
                 },
-            )
+            ).case
             created += 1
             if demo["assign"]:
                 case_assign(

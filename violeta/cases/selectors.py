@@ -175,6 +175,23 @@ def readings_of_new_case(
         yield
 
 
+def new_case_visible_to(
+    *, user: Any, case: Case, parties: list[CaseParty], assignment_kind: str | None
+) -> bool:
+    """``cases_visible_to(user=user)`` holds ``case``, answered for the person who has just
+    registered it from what the intake has in hand (as ``readings_of_new_case``): she is not one
+    of its people, and she coordinates, is assigned (``assignment_kind``), or is the enlace who
+    registered it before the IMM took it. Nobody holds emergency access to a new case."""
+    viewer = getattr(user, "pk", None)
+    if not roles.handles_cases(user) or any(party.user_id == viewer for party in parties):
+        return False
+    if roles.is_coordinacion(user) or assignment_kind is not None:
+        return True
+    return bool(
+        roles.is_enlace(user) and case.registered_by_id == viewer and case.taken_by_imm_at is None
+    )
+
+
 def case_reading(*, user: Any, case: Case) -> CaseReading:
     return _shared_readings.get(
         (getattr(user, "pk", None), case.pk), lambda: _case_reading(user=user, case=case)

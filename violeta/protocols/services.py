@@ -99,10 +99,13 @@ def run_for(subject: models.Model) -> ProtocolRun | None:
 
 
 def run_start(*, protocol: ProtocolVersion, subject: models.Model, actor: Any) -> ProtocolRun:
+    """Start ``subject``'s run of ``protocol`` at its first stage. All or nothing, without a
+    savepoint of its own: inside the transaction that creates the subject, a failure here
+    undoes the subject too (a case is never left without its run)."""
     definition = protocol_definition(protocol)
     subject_type, subject_id = _subject_ref(subject)
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         run = ProtocolRun.objects.create(
             protocol=protocol,
             subject_type=subject_type,

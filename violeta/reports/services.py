@@ -276,7 +276,7 @@ def report_convert(
                 )
             ],
             channel=Channel.PORTAL,
-        )
+        ).case
         Report.objects.filter(pk=report.pk).update(
             case=case, status=ReportStatus.CONVERTIDO, triaged_by=actor, triaged_at=timezone.now()
         )

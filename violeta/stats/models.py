@@ -4,7 +4,8 @@
 consented to being counted); ``RollupCell`` is the sum of every case's contribution per month,
 dependencia, dimension and value. A write to a case marks it in ``PendingFact`` inside the same
 transaction; after the commit its fact is recomputed and the difference applied to the rollup,
-so the dashboard reads a few thousand rows instead of a million cases. ``stats_rebuild``
+so the dashboard reads a few thousand rows instead of a million cases. A new case's fact is
+written by the intake's own transaction (``services.facts_of_new_cases``). ``stats_rebuild``
 recomputes everything from the records, and ``stats_verify`` compares.
 """
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
@@ -77,11 +79,21 @@ def _callback_of_transaction() -> _RefreshOnCommit | None:
     return None
 
 
+# The cases whose facts the transaction in progress writes itself before it commits (see
+# ``facts_of_new_cases``): their marks go nowhere else.
+_NEW_CASES: contextvars.ContextVar[set[UUID] | None] = contextvars.ContextVar(
+    "stats_new_cases", default=None
+)
+
+
 def pending_mark(case_ids: Iterable[UUID]) -> None:
     """Note, inside the writing transaction, that these cases' facts must be recomputed, and
     recompute them once the transaction commits: one mark and one refresh per case and
     transaction, however many rows of the case it writes."""
     ids = {case_id for case_id in case_ids if case_id is not None}
+    new_cases = _NEW_CASES.get()
+    if new_cases is not None:
+        ids -= new_cases
     callback = _callback_of_transaction() if connection.in_atomic_block else None
     if callback is not None:
         ids -= callback.ids
@@ -96,6 +108,53 @@ def pending_mark(case_ids: Iterable[UUID]) -> None:
         transaction.on_commit(callback, robust=True)
     else:
         callback.ids |= ids
+
+
+@contextmanager
+def facts_of_new_cases(case_ids: Iterable[UUID]) -> Iterator[None]:
+    """Around the writing of cases that do not exist yet (the intake), inside its transaction:
+    their facts are computed from what the block wrote and written, with their share of the
+    rollup, when it ends, so they commit with the cases. No mark, no refresh after the commit:
+    there is no moment at which the cases exist and their facts do not.
+
+    The facts are computed by ``contributions``, as every refresh computes them. A fact that
+    already exists for one of these cases is an error (its insert fails and the transaction
+    with it): the block is for new cases only. Writes of other cases inside the block are
+    marked and refreshed after the commit as usual. Nested blocks add their cases to the
+    outer one."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("facts_of_new_cases() must run inside the writing transaction")
+    ids = set(case_ids)
+    outer = _NEW_CASES.get()
+    if outer is not None:
+        outer |= ids
+        yield
+        return
+    token = _NEW_CASES.set(ids)
+    try:
+        yield
+    finally:
+        _NEW_CASES.reset(token)
+    _facts_insert(sorted(ids, key=str))
+
+
+def _facts_insert(ids: list[UUID]) -> None:
+    """The facts of cases that have none, and their share of the rollup."""
+    deltas: Counter[RollupKey] = Counter()
+    facts = []
+    for contribution in contributions(ids).values():
+        deltas.update(_contribution_keys(contribution))
+        facts.append(
+            CaseFact(
+                case_id=contribution.case_id,
+                counted=contribution.counted,
+                month=contribution.month,
+                dependencia=contribution.dependencia,
+                cells=contribution.as_rows(),
+            )
+        )
+    CaseFact.objects.bulk_create(facts)
+    _apply(deltas)
 
 
 def facts_refresh(case_ids: Iterable[UUID]) -> int:

@@ -1,4 +1,5 @@
-"""Every write that changes what a case contributes marks the case, inside the same transaction.
+"""Every write that changes what a case contributes marks the case, inside the same transaction
+(the intake's new cases get their facts written in it: ``cases_writing``).
 
 Receivers, not calls from the other apps: no app imports ``stats``. Bulk updates send no signal,
 so each one that matters is covered by the row written beside it: a closure or reopening writes
@@ -22,6 +23,7 @@ from violeta.cases.models import (
     Incident,
     StatusChange,
 )
+from violeta.cases.signals import cases_writing
 from violeta.detection.models import RiskAssessment
 from violeta.protocols.models import Deadline, ProtocolRun, StageChange
 from violeta.protocols.signals import deadline_flagged
@@ -29,7 +31,7 @@ from violeta.referrals.models import Referral, ReferralEvent
 from violeta.sanctions.models import Measure, Procedure
 from violeta.sanctions.signals import measures_changed
 from violeta.stats.facts import SUBJECT
-from violeta.stats.services import fact_remove, pending_mark
+from violeta.stats.services import fact_remove, facts_of_new_cases, pending_mark
 
 
 def _case_of_run(run: ProtocolRun) -> UUID | None:
@@ -84,6 +86,10 @@ def _on_classification(
         pending_mark(Incident.objects.filter(pk__in=pk_set).values_list("case_id", flat=True))
 
 
+def _on_cases_writing(sender: Any, case_ids: list[UUID], **kwargs: Any) -> Any:
+    return facts_of_new_cases(case_ids)
+
+
 def _on_case_delete(sender: Any, instance: Case, **kwargs: Any) -> None:
     fact_remove(instance.pk)
 
@@ -91,6 +97,7 @@ def _on_case_delete(sender: Any, instance: Case, **kwargs: Any) -> None:
 def connect() -> None:
     post_save.connect(_on_case, sender=Case, dispatch_uid="stats_case")
     pre_delete.connect(_on_case_delete, sender=Case, dispatch_uid="stats_case_delete")
+    cases_writing.connect(_on_cases_writing, dispatch_uid="stats_cases_writing")
     for model in (
         CaseParty,
         Incident,

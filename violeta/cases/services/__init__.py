@@ -35,6 +35,7 @@ from .guidelines import (
 from .intake import (
     IncidentFacts,
     PartyFacts,
+    Registration,
     case_register,
     default_protocol,
     folio_next,
@@ -55,6 +56,7 @@ __all__ = [
     "ConsentMissing",
     "IncidentFacts",
     "PartyFacts",
+    "Registration",
     "assignment_add",
     "attention_conflict",
     "case_account_append",

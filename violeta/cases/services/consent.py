@@ -115,14 +115,17 @@ def intake_consents_record(
     contact_safe_times: str = "",
 ) -> None:
     """Her decisions for the purposes that need no institution, and how to contact her, as
-    given at intake: the access is checked once and the decisions written together."""
+    given at intake: the access is checked once and the decisions written together.
+
+    All or nothing without a savepoint of its own: inside a larger transaction (the intake's),
+    a failure here undoes that whole transaction, which is what its only caller wants."""
     if not decisions and contact_method is None:
         return
     if not case_reading(user=actor, case=case).act:
         raise PermissionDenied
     for purpose in decisions:
         _check_target(purpose, None)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         rows = ConsentDecision.objects.bulk_create(
             [
                 ConsentDecision(

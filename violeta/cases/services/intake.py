@@ -35,7 +35,7 @@ from violeta.cases.models import (
     TakingReason,
 )
 from violeta.cases.receivers import incidents_classify
-from violeta.cases.selectors import case_reading, readings_of_new_case
+from violeta.cases.selectors import case_reading, new_case_visible_to, readings_of_new_case
 from violeta.cases.services.consent import intake_consents_record
 from violeta.cases.services.context import (
     context_derive,
@@ -45,6 +45,7 @@ from violeta.cases.services.context import (
 from violeta.cases.services.guidelines import guidelines_refresh
 from violeta.cases.services.team import assignment_add
 from violeta.cases.shared_reads import case_parties_known, case_rows_shared
+from violeta.cases.signals import cases_written
 from violeta.catalogs.models import Dependencia, Institution, ViolenceModality, ViolenceType
 from violeta.catalogs.selectors import vulnerable_groups
 from violeta.crypto.fields import mark_saved
@@ -79,6 +80,15 @@ class PartyFacts:
     vulnerable_groups: list[str] = dataclasses.field(default_factory=list)
     hierarchy: str = ""
     relationship: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Registration:
+    """A case just registered, and whether the person who registered it may open it (where
+    to send her next)."""
+
+    case: Case
+    registrant_may_open: bool
 
 
 @dataclasses.dataclass
@@ -217,7 +227,7 @@ def case_register(
     contact_method: ContactMethod | None = None,
     contact_safe_times: str = "",
     protocol: ProtocolVersion | None = None,
-) -> Case:
+) -> Registration:
     """Open a case from the single form. Everything is saved together or nothing is."""
     if not roles.can_register_cases(actor):
         raise PermissionDenied
@@ -262,7 +272,7 @@ def case_register(
         validate_unique=False,
     )
     protocol = protocol or default_protocol()
-    with transaction.atomic(), audit_batch():
+    with transaction.atomic(), audit_batch(), cases_written([case.pk]):
         case.folio = folio_next()
         data_keys_assign([case, *parties, *(incident for incident, _facts in built)])
         case.save(force_insert=True)
@@ -324,7 +334,12 @@ def case_register(
             )
         for party in parties[1 : 1 + len(accused)]:
             repeat_accused_detect(party=party)
-    return case
+    return Registration(
+        case=case,
+        registrant_may_open=new_case_visible_to(
+            user=actor, case=case, parties=parties, assignment_kind=assignment_kind
+        ),
+    )
 
 
 def party_add(*, actor: User, case: Case, kind: PartyKind, facts: PartyFacts) -> CaseParty:

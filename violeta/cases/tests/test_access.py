@@ -197,7 +197,7 @@ def test_registration_by_atencion_assigns_her_to_the_affected_person(catalogs, a
         account="Relato",
         affected=PartyFacts(display_name="A"),
         accused=[PartyFacts(display_name="B")],
-    )
+    ).case
     assignment = case.assignments.get()
     assert assignment.user == atencion
     assert assignment.attends.kind == PartyKind.AFECTADA

@@ -66,7 +66,7 @@ def test_registration_counts_the_first_telling(catalogs, atencion):
         account="Relato",
         affected=PartyFacts(display_name="A"),
         accused=[PartyFacts(display_name="B")],
-    )
+    ).case
     taking = case.account_takings.get()
     assert (taking.reason, taking.taken_by) == ("registro", atencion)
 

@@ -25,7 +25,7 @@ def register(actor, *, affected=None, incidents=None, accused=None):
         affected=affected or PartyFacts(display_name="Azucena"),
         accused=accused or [PartyFacts(display_name="Señalado")],
         incidents=incidents if incidents is not None else [IncidentFacts(types("psicologica"))],
-    )
+    ).case
 
 
 # Ten realistic vignettes: who she is and what happened -> the guidelines that must fire.

@@ -53,7 +53,7 @@ def register(actor, **overrides):
         "accused": [PartyFacts(display_name="Jefe de área")],
     }
     values.update(overrides)
-    return services.case_register(**values)
+    return services.case_register(**values).case
 
 
 class TestRegistration:
@@ -280,6 +280,11 @@ class TestRegistration:
             )
         asked = [q["sql"] for q in context.captured_queries]
         assert not [sql for sql in asked if "cases_emergencyaccess" in sql]
+        # One transaction without inner savepoints (the one pair is the intake's transaction
+        # itself, a savepoint here because each test runs inside a transaction), and her
+        # statistics written in it.
+        assert len([sql for sql in asked if "SAVEPOINT" in sql]) == 2
+        assert not [sql for sql in asked if "stats_pendingfact" in sql]
         assert ConsentDecision.objects.filter(case=case).count() == 2
         parties = list(case.parties.all())
         kind = (
@@ -292,6 +297,61 @@ class TestRegistration:
             in_hand = case_reading(user=actor, case=case)
         assert in_hand == case_reading(user=actor, case=case)
         assert in_hand.act
+
+    def test_who_may_open_a_new_case_is_answered_as_the_database_answers(
+        self, catalogs, atencion, enlace, coordinacion, autoridad
+    ):
+        """Where to send the registrant next is decided from what the intake has in hand;
+        for anyone, that answer is the one ``cases_visible_to`` gives afterwards."""
+        from violeta.accounts.roles import Role
+        from violeta.cases.models import CaseAssignment
+        from violeta.cases.selectors import cases_visible_to, new_case_visible_to
+        from violeta.testing.factories import UserFactory
+
+        other_enlace = UserFactory(role=Role.ENLACE, dependencia=enlace.dependencia)
+        other_atencion = UserFactory(role=Role.ATENCION, specialty=atencion.specialty)
+        registration = services.case_register(
+            actor=enlace,
+            dependencia=Dependencia.objects.get(pk=enlace.dependencia_id),
+            account="Relato.",
+            affected=PartyFacts(display_name="Azucena"),
+            accused=[PartyFacts(display_name="Jefe", user=coordinacion)],
+        )
+        assert registration.registrant_may_open
+        by_atencion = services.case_register(
+            actor=atencion,
+            dependencia=Dependencia.objects.get(pk=atencion.dependencia_id),
+            account="Relato.",
+            affected=PartyFacts(display_name="Rosa"),
+            accused=[PartyFacts(display_name="Jefe")],
+        )
+        assert by_atencion.registrant_may_open
+        answers = set()
+        for registered in (registration, by_atencion):
+            case = registered.case
+            parties = list(case.parties.all())
+            for user in (
+                enlace,
+                other_enlace,
+                atencion,
+                other_atencion,
+                coordinacion,
+                autoridad,
+            ):
+                kind = (
+                    CaseAssignment.objects.filter(case=case, user=user, ended_at__isnull=True)
+                    .values_list("kind", flat=True)
+                    .first()
+                )
+                in_hand = new_case_visible_to(
+                    user=user, case=case, parties=parties, assignment_kind=kind
+                )
+                assert in_hand == cases_visible_to(user=user).filter(pk=case.pk).exists(), (
+                    user.role,
+                    case.registered_by.role,
+                )
+                answers.add(in_hand)
+        assert answers == {True, False}  # both answers were put to the test
 
     def test_a_database_failure_saves_nothing_half_way(self, catalogs, atencion, monkeypatch):
         def fail(**kwargs):

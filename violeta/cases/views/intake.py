@@ -27,7 +27,7 @@ from violeta.cases.forms_intake import (
     intake_cross_check,
 )
 from violeta.cases.models import Case, Channel, PartyKind
-from violeta.cases.selectors import cases_visible_to, derived_context, repeat_accused_links
+from violeta.cases.selectors import derived_context, repeat_accused_links
 from violeta.cases.shared_reads import case_incidents, case_parties
 from violeta.cases.views.common import acting_case, add_errors
 from violeta.catalogs.selectors import catalog_reads_shared
@@ -67,7 +67,7 @@ def _case_register(request: HttpRequest) -> HttpResponse:
         valid = [f.is_valid() for f in (form, affected, accused, witnesses, incidents)]
         if all(valid) and intake_cross_check(form, affected):
             try:
-                case = services.case_register(
+                registration = services.case_register(
                     actor=request.user,  # type: ignore[arg-type]
                     dependencia=form.cleaned_data["dependencia"],
                     channel=Channel(form.cleaned_data["channel"]),
@@ -88,10 +88,11 @@ def _case_register(request: HttpRequest) -> HttpResponse:
                 _database_failure(form)
                 status = 503
             else:
+                case = registration.case
                 messages.success(
                     request, _("Caso registrado con el folio %(folio)s.") % {"folio": case.folio}
                 )
-                if cases_visible_to(user=request.user).filter(pk=case.pk).exists():
+                if registration.registrant_may_open:
                     return redirect("cases:detail", pk=case.pk)
                 return redirect("cases:list")
     return render(

@@ -219,9 +219,26 @@ def stored_counts(dimensions: set[str]) -> dict[tuple[datetime.date, str, str, s
     return dict(+counts)
 
 
+def register_through_intake(actor: Any, *, pick: int, code: str) -> Case:
+    from violeta.cases.models import ConsentPurpose
+    from violeta.cases.services import IncidentFacts, PartyFacts, case_register
+    from violeta.catalogs.models import ViolenceType
+
+    consent = (True, False, None)[pick % 3]
+    return case_register(
+        actor=actor,
+        dependencia=Dependencia.objects.get(pk=actor.dependencia_id),
+        account="Relato de prueba.",
+        affected=PartyFacts(display_name="Persona Afectada", age=10 + pick),
+        accused=[PartyFacts(display_name="Persona Señalada")],
+        incidents=[IncidentFacts(violence_types=list(ViolenceType.objects.filter(code=code)[:1]))],
+        consents={} if consent is None else {ConsentPurpose.ESTADISTICA: consent},
+    ).case
+
+
 OPERATIONS = st.lists(
     st.tuples(
-        st.sampled_from(["new", "consent", "withdraw", "type", "risk", "close", "refer"]),
+        st.sampled_from(["new", "intake", "consent", "withdraw", "type", "risk", "close", "refer"]),
         st.integers(min_value=0, max_value=50),
         st.sampled_from(["fisica", "sexual", "psicologica", "economica"]),
         st.sampled_from(["bajo", "medio", "alto"]),
@@ -253,6 +270,9 @@ def test_after_random_writes_the_rollup_equals_direct_counts(
                     consent=(True, False, None)[pick % 3],
                     types=(code,),
                 )
+                continue
+            if kind == "intake":  # the new case's fact is written in the intake's transaction
+                register_through_intake(worker, pick=pick, code=code)
                 continue
             case = cases[pick % len(cases)]
             if kind == "consent":
@@ -502,3 +522,79 @@ def test_the_age_counted_is_that_of_the_first_person_affected_her_age_before_her
         for case in cases
     ]
     assert ages == [{"12-17"}, {"60+"}, {"sin_dato"}]
+
+
+def test_the_intake_writes_her_fact_in_its_own_transaction(
+    worker: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A new case has its fact, and its share of the rollup, the moment it exists: nothing
+    is marked and nothing waits for the commit."""
+    from violeta.stats.facts import contributions
+    from violeta.stats.services import _RefreshOnCommit
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        counted = register_through_intake(worker, pick=0, code="fisica")
+        not_counted = register_through_intake(worker, pick=1, code="sexual")
+    assert not [c for c in callbacks if isinstance(c, _RefreshOnCommit)]
+    assert not PendingFact.objects.exists()
+    fresh = contributions([counted.pk, not_counted.pk])
+    for case in (counted, not_counted):
+        fact = CaseFact.objects.get(case=case)
+        assert fact.counted == fresh[case.pk].counted
+        assert fact.cells == fresh[case.pk].as_rows()
+    assert CaseFact.objects.get(case=counted).counted
+    assert not CaseFact.objects.get(case=not_counted).counted
+    assert rollup(Dimension.CASES) == {"": 1}
+    assert rollup(Dimension.TYPE) == {"fisica": 1}
+    assert rollup(Dimension.AGE) == {"0-11": 1}
+    assert rollup_differences() == {}
+
+
+def test_new_cases_facts_need_the_transaction_that_writes_the_cases(transactional_db: Any) -> None:
+    import uuid
+
+    from violeta.stats.services import facts_of_new_cases
+
+    block = facts_of_new_cases([uuid.uuid4()])
+    with pytest.raises(RuntimeError, match="inside the writing transaction"):
+        block.__enter__()
+
+
+def test_new_cases_facts_are_written_only_once(
+    worker: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.db import IntegrityError, transaction
+
+    from violeta.stats.services import facts_of_new_cases
+
+    with django_capture_on_commit_callbacks(execute=True):
+        known = stats_case(user=worker, month=MONTH)
+        other = stats_case(user=worker, month=MONTH)
+    # A case that has a fact is no new case: its fact is not written twice.
+    with pytest.raises(IntegrityError), transaction.atomic(), facts_of_new_cases([known.pk]):
+        pass
+    assert rollup(Dimension.CASES) == {"": 2}
+    # Another case written inside the block is marked and refreshed after the commit.
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+        facts_of_new_cases([]),
+    ):
+        consent_give(other, purpose="estadistica", granted=False)
+        assert PendingFact.objects.filter(case_id=other.pk).exists()
+    assert not PendingFact.objects.exists()
+    assert rollup(Dimension.CASES) == {"": 1}
+    assert rollup_differences() == {}
+
+
+def test_an_intake_that_fails_leaves_no_fact(worker: Any, monkeypatch: Any) -> None:
+    from django.db import DatabaseError
+
+    def fail(**kwargs: Any) -> None:
+        raise DatabaseError("disk I/O error")
+
+    monkeypatch.setattr("violeta.cases.services.intake.run_start", fail)
+    with pytest.raises(DatabaseError):
+        register_through_intake(worker, pick=0, code="fisica")
+    assert not CaseFact.objects.exists()
+    assert not RollupCell.objects.exists()
