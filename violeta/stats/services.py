@@ -138,21 +138,23 @@ def facts_of_new_cases(case_ids: Iterable[UUID]) -> Iterator[None]:
     _facts_insert(sorted(ids, key=str))
 
 
+def _fact_of(contribution: Contribution) -> CaseFact:
+    return CaseFact(
+        case_id=contribution.case_id,
+        counted=contribution.counted,
+        month=contribution.month,
+        dependencia=contribution.dependencia,
+        cells=contribution.as_rows(),
+    )
+
+
 def _facts_insert(ids: list[UUID]) -> None:
     """The facts of cases that have none, and their share of the rollup."""
     deltas: Counter[RollupKey] = Counter()
     facts = []
     for contribution in contributions(ids).values():
         deltas.update(_contribution_keys(contribution))
-        facts.append(
-            CaseFact(
-                case_id=contribution.case_id,
-                counted=contribution.counted,
-                month=contribution.month,
-                dependencia=contribution.dependencia,
-                cells=contribution.as_rows(),
-            )
-        )
+        facts.append(_fact_of(contribution))
     CaseFact.objects.bulk_create(facts)
     _apply(deltas)
 
@@ -293,15 +295,7 @@ def facts_rebuild(*, progress: Callable[[int, int], None] | None = None) -> Rebu
             batch = contributions(ids)
             facts = []
             for contribution in batch.values():
-                facts.append(
-                    CaseFact(
-                        case_id=contribution.case_id,
-                        counted=contribution.counted,
-                        month=contribution.month,
-                        dependencia=contribution.dependencia,
-                        cells=contribution.as_rows(),
-                    )
-                )
+                facts.append(_fact_of(contribution))
                 rollup.update(_contribution_keys(contribution))
                 report.counted += contribution.counted
             CaseFact.objects.bulk_create(facts, batch_size=1000)

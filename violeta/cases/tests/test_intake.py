@@ -1,6 +1,7 @@
 """Intake rules: one transaction, the facts as told, the context derived from them."""
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -330,16 +331,17 @@ class TestRegistration:
         for registered in (registration, by_atencion):
             case = registered.case
             parties = list(case.parties.all())
-            for user in (
+            people: list[Any] = [
                 enlace,
                 other_enlace,
                 atencion,
                 other_atencion,
                 coordinacion,
                 autoridad,
-            ):
+            ]
+            for user in people:
                 kind = (
-                    CaseAssignment.objects.filter(case=case, user=user, ended_at__isnull=True)
+                    CaseAssignment.objects.filter(case=case, user_id=user.pk, ended_at__isnull=True)
                     .values_list("kind", flat=True)
                     .first()
                 )
