@@ -8,9 +8,9 @@ import functools
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, model_validator
 
+from violeta import yaml_files
 from violeta.cases.models import (
     Case,
     GenderIdentity,
@@ -99,7 +99,7 @@ class RulesFileError(Exception):
 
 def rules_parse(text: str, *, source: str = "guidelines.yaml") -> RuleSet:
     try:
-        return RuleSet.model_validate(yaml.safe_load(text))
+        return RuleSet.model_validate(yaml_files.load(text))
     except ValidationError as error:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from violeta import yaml_files
 from violeta.catalogs import models
 from violeta.catalogs.schema import ENTRY_SCHEMAS, EntryBase, FileHeader
 
@@ -52,7 +53,7 @@ def default_files() -> list[Path]:
 def _entry_lines(text: str) -> list[int]:
     """Line numbers (1-based) where each item of ``entries`` starts, for error messages."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml_files.compose(text)
     except yaml.YAMLError:
         return []
     if not isinstance(root, yaml.MappingNode):
@@ -107,7 +108,7 @@ def parse_file(path: Path) -> list[Row]:
     except OSError as exc:
         raise CatalogFileError([f"{name}: cannot be read ({exc.strerror})"]) from exc
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml_files.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark is not None else ""

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from violeta import yaml_files
 from violeta.detection.risk_schema import Instrument
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "risk_instrument.yaml"
@@ -43,7 +44,7 @@ def instrument_parse(data: Any, *, source: str = "<data>") -> Instrument:
 def instrument_read(path: Path) -> Instrument:
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml_files.load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise RiskInstrumentError([f"{path.name}: not valid YAML: {error}"]) from None
     return instrument_parse(data, source=path.name)

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from violeta import yaml_files
 from violeta.protocols.schema import Protocol
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -71,8 +72,8 @@ def parse_protocol_file(path: Path) -> tuple[Protocol, str]:
             [f"{name}: line {line}: is not UTF-8 text (byte {exc.start + 1})"]
         ) from exc
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
+        root = yaml_files.compose(text)
+        raw = yaml_files.load(text)
     except yaml.YAMLError as exc:
         raise ProtocolFileError([f"{name}: {_yaml_problem(exc)}"]) from exc
     if not isinstance(raw, dict) or not isinstance(root, yaml.MappingNode):

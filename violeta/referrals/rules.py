@@ -11,12 +11,12 @@ import re
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, model_validator
 
+from violeta import yaml_files
 from violeta.cases.guidelines import case_facts as guideline_facts
 from violeta.cases.guidelines import rule_get as guideline_rule_get
 from violeta.cases.models import Case, PartyKind
@@ -139,7 +139,7 @@ class RulesFileError(Exception):
 
 def rules_parse(text: str, *, source: str = "recommendations.yaml") -> RuleSet:
     try:
-        return RuleSet.model_validate(yaml.safe_load(text))
+        return RuleSet.model_validate(yaml_files.load(text))
     except ValidationError as error:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()

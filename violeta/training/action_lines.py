@@ -15,6 +15,7 @@ import yaml
 from django.db import transaction
 from pydantic import Field, ValidationError, model_validator
 
+from violeta import yaml_files
 from violeta.catalogs.schema import Code, Localized, Strict, Text
 from violeta.training.models import ActionLine
 
@@ -60,7 +61,7 @@ class LoadReport:
 def action_lines_parse(path: Path = DEFAULT_FILE) -> ActionLinesFile:
     name = path.name
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml_files.load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ActionLinesFileError([f"{name}: cannot be read ({exc.strerror})"]) from exc
     except yaml.YAMLError as exc:

@@ -27,6 +27,7 @@ from django.db import models, transaction
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from pydantic import model_validator as _model_validator
 
+from violeta import yaml_files
 from violeta.training.markdown import markdown_tokens
 from violeta.training.models import Course, Lesson, Question
 
@@ -152,7 +153,7 @@ def _problems(where: str, exc: ValidationError) -> list[str]:
 
 def _yaml(path: Path, where: str) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml_files.load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise CourseContentError([f"{where}: cannot be read ({exc.strerror})"]) from exc
     except yaml.YAMLError as exc:
@@ -164,7 +165,7 @@ def _yaml(path: Path, where: str) -> Any:
 def _question_lines(text: str) -> list[int]:
     """Line numbers (1-based) where each item of ``questions`` starts, for error messages."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml_files.compose(text)
     except yaml.YAMLError:
         return []
     if not isinstance(root, yaml.MappingNode):

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from violeta import yaml_files
 from violeta.detection.guide.schema import Violentometro
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "violentometro.yaml"
@@ -46,8 +47,8 @@ def parse_file(path: Path) -> Violentometro:
     except (OSError, UnicodeDecodeError) as exc:
         raise ViolentometroFileError([f"{name}: cannot be read ({exc})"]) from exc
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
+        root = yaml_files.compose(text)
+        raw = yaml_files.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}:" if mark is not None else ""

@@ -226,7 +226,9 @@ def test_a_yaml_syntax_error_gives_the_parser_line(tmp_path):
     assert problem.startswith(
         f"prueba.yaml: line {line_of(text, '    to: comite: ya')}: not valid YAML: "
     )
-    assert "mapping values are not allowed here" in problem
+    assert (
+        "mapping values are not allowed" in problem
+    )  # "here" (PyYAML), "in this context" (libyaml)
 
 
 def test_a_duplicate_yaml_key_is_not_silently_dropped(tmp_path):
