@@ -7,6 +7,9 @@ contact data), so ``post_save`` and ``post_delete`` see each of them.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db.models.signals import post_delete, post_save
@@ -21,8 +24,32 @@ def generation_bump() -> None:
     )
 
 
+# Inside ``generation_bumped_once``: whether a catalog row was written (None outside).
+_WRITTEN_IN_BLOCK: ContextVar[list[bool] | None] = ContextVar("catalog_writes", default=None)
+
+
+@contextmanager
+def generation_bumped_once() -> Iterator[None]:
+    """Around many catalog writes in one transaction that reads no catalog through the
+    remembered catalogs meanwhile (``catalogs_load``): one new token when the block ends, if
+    anything was written, instead of one per row. A block that fails bumps nothing: its
+    transaction is rolled back with its writes."""
+    written: list[bool] = []
+    token = _WRITTEN_IN_BLOCK.set(written)
+    try:
+        yield
+    finally:
+        _WRITTEN_IN_BLOCK.reset(token)
+    if written:
+        generation_bump()
+
+
 def _written(sender: Any, **kwargs: Any) -> None:
     # Also for fixtures (raw saves): their rows are catalog content all the same.
+    written = _WRITTEN_IN_BLOCK.get()
+    if written is not None:
+        written.append(True)
+        return
     generation_bump()
 
 

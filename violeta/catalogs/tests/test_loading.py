@@ -249,3 +249,48 @@ class TestShippedCatalogs:
             "principles.yaml",
             "vulnerable_groups.yaml",
         }
+
+
+def test_a_load_gives_one_new_token_if_it_writes_and_none_if_it_does_not(tmp_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from violeta.catalogs.models import CatalogGeneration
+
+    def token():
+        row = CatalogGeneration.objects.first()
+        return row.token if row else None
+
+    files = [write(tmp_path, "types.yaml", TYPES), write(tmp_path, "deps.yaml", DEPENDENCIAS)]
+    before = token()
+    with CaptureQueriesContext(connection) as captured:
+        catalogs_load(paths=files)
+    written = token()
+    assert written is not None and written != before
+    # One read per catalog, not per entry; the token once, not once per row.
+    reads = [q for q in captured if "catalogs_violencetype" in q["sql"] and "SELECT" in q["sql"]]
+    assert len(reads) == 1
+    assert len([q for q in captured if "catalogs_cataloggeneration" in q["sql"]]) <= 3
+    catalogs_load(paths=files)
+    assert token() == written  # nothing changed, nothing to read afresh
+    write(tmp_path, "types.yaml", TYPES.replace("Any act.}", "Any act at all.}", 1))
+    catalogs_load(paths=files)
+    assert token() != written
+
+
+def test_a_failed_load_writes_no_token(tmp_path, monkeypatch):
+    from violeta.catalogs.models import CatalogGeneration
+
+    files = [write(tmp_path, "types.yaml", TYPES)]
+    catalogs_load(paths=files)
+    written = CatalogGeneration.objects.get().token
+    write(tmp_path, "types.yaml", TYPES.replace("Any act.}", "Any act at all.}", 1))
+
+    def fail(self, *args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ViolenceType, "full_clean", fail)
+    with pytest.raises(RuntimeError):
+        catalogs_load(paths=files)
+    assert CatalogGeneration.objects.get().token == written
+    assert ViolenceType.objects.get(code="psicologica").description_en == "Any act."
