@@ -283,8 +283,8 @@ class TestSafetyPlan:
             "Llamar al 911.",
         ]
         entry = AuditEntry.objects.get(target_id=str(second.pk))
-        assert entry.detail["version"] == 2
-        assert "911" not in str(entry.detail)
+        assert entry.detail == {"case": str(case.pk), "version": 2}
+        assert "hermana" not in str(entry.detail)
 
     def test_any_assigned_specialty_reads_and_updates_it(self, case, atencion, juridica_assigned):
         plan(atencion, case)
