@@ -132,10 +132,10 @@ class InboxFilterForm(forms.Form):
         # The page number belongs to the paginator, not to the filters.
         merged.pop("page", None)
         super().__init__(merged)
-        self._choose("stage", _any(_("Todas las etapas")) + self._stage_choices())
         # One read per catalog for both laws (what violence_types(law=...) returns for each),
-        # and the catalogs' generation asked once for the three.
+        # and the catalogs' generation asked once for them and the protocols' stages.
         with catalog_reads_shared():
+            self._choose("stage", _any(_("Todas las etapas")) + self._stage_choices())
             types = in_force(ViolenceType.objects.filter(law__in=Law.values), key="every law")
             modalities = in_force(
                 ViolenceModality.objects.filter(law__in=Law.values), key="every law"

@@ -7,8 +7,8 @@ a search by identifier goes through the blind indexes, never through the encrypt
 
 A page costs a constant number of queries whatever its size: the stage and the next deadline
 are the case's own columns (kept by ``cases.receivers``), the viewer's next task is a correlated
-subquery on the page's own SELECT, and stage names come from one read of the protocol versions
-on the page (``stage_names``).
+subquery on the page's own SELECT, and stage names come from the protocol versions, remembered
+between requests (``stage_names``).
 """
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ from violeta.cases.models import (
 from violeta.cases.selectors import cases_assigned_to, cases_visible_to
 from violeta.catalogs.models import Dependencia, ViolenceModality, ViolenceType
 from violeta.crypto.blind_index import blind_index
-from violeta.protocols.models import Deadline, ProtocolVersion
+from violeta.protocols.models import Deadline
+from violeta.protocols.selectors_definitions import protocol_version_ids, protocol_versions
 from violeta.protocols.services_definitions import protocol_definition
 
 # ProtocolRun.subject_type of a case (protocols knows cases only by label and id).
@@ -343,7 +344,7 @@ def inbox_cases(*, user: Any, filters: InboxFilters, first: int | None = None) -
         cases = cases.filter(**{flag.value: True for flag in filters.flags})
     if filters.stage is not None:
         protocol_code, stage_code = filters.stage
-        versions = _ids(ProtocolVersion.objects.filter(code=protocol_code))
+        versions = protocol_version_ids(code=protocol_code)
         # The case keeps its run's version and stage (cases.receivers), under an index.
         cases = cases.filter(run_stage=stage_code, run_protocol__in=versions)
     # Each case's types and modalities are kept per case (CaseViolenceType, ...Modality),
@@ -424,14 +425,17 @@ def _inbox_annotated(cases: QuerySet[Case], *, user: Any, order: Order) -> Query
 
 def stage_names(*, cases: Iterable[Case]) -> dict[tuple[int, str], str]:
     """(protocol version id, stage code) -> the stage's name in the viewer's language, for the
-    rows given (annotated by ``inbox_cases``). One query, whatever the number of rows."""
+    rows given (annotated by ``inbox_cases``). The versions are remembered
+    (``protocol_versions``): no query once they were read, whatever the number of rows."""
     rows = list(cases)
-    version_ids = {getattr(row, "run_protocol_id", None) for row in rows} - {None}
+    version_ids: set[int] = {
+        version for row in rows if (version := getattr(row, "run_protocol_id", None)) is not None
+    }
     if not version_ids:
         return {}
     language = get_language()
     names: dict[tuple[int, str], str] = {}
-    for version in ProtocolVersion.objects.filter(pk__in=version_ids):
+    for version in protocol_versions(version_ids).values():
         for stage in protocol_definition(version).stages:
             names[(version.pk, stage.code)] = stage.name.text(language)
     return names

@@ -1,7 +1,9 @@
 """Every write to a catalog gives the catalogs a new generation token, in the same transaction.
 
 Catalog rows are written one by one (``catalogs_load``, the admin, a review of an institution's
-contact data), so ``post_save`` and ``post_delete`` see each of them.
+contact data), so ``post_save`` and ``post_delete`` see each of them. Other apps' reference
+data read under the same token registers here too (``generation_watch``: the protocol
+versions, loaded one by one by ``protocols_load``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
 from violeta.catalogs.models import CATALOG_MODELS, CatalogGeneration
@@ -53,9 +56,14 @@ def _written(sender: Any, **kwargs: Any) -> None:
     generation_bump()
 
 
+def generation_watch(model: type[Model]) -> None:
+    """Every save and deletion of ``model``'s rows renews the token, as a catalog write does:
+    for reference data of other apps read through ``catalogs.selectors.reference_read``."""
+    label = model._meta.label_lower
+    post_save.connect(_written, sender=model, dispatch_uid=f"catalogs_gen_{label}")
+    post_delete.connect(_written, sender=model, dispatch_uid=f"catalogs_gen_del_{label}")
+
+
 def connect() -> None:
     for model in CATALOG_MODELS:
-        post_save.connect(_written, sender=model, dispatch_uid=f"catalogs_gen_{model.__name__}")
-        post_delete.connect(
-            _written, sender=model, dispatch_uid=f"catalogs_gen_del_{model.__name__}"
-        )
+        generation_watch(model)

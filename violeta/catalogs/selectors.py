@@ -32,6 +32,7 @@ from violeta.catalogs.models import (
 from violeta.shared_reads import SharedReads
 
 EntryT = TypeVar("EntryT", bound=CatalogEntry)
+T = TypeVar("T")
 
 
 def _today() -> datetime.date:
@@ -48,8 +49,12 @@ def catalog_reads_shared() -> Iterator[None]:
     For a page built from several apps' sections, or a form with many subforms, that each
     read the catalogs: the case page asks for the institutions three times and the intake's
     formsets ask for the dependencias once per form. Only for blocks that write no catalog.
-    Outside such a block every read asks for the token (one small statement).
+    Outside such a block every read asks for the token (one small statement). Inside one, a
+    nested block is the same block.
     """
+    if _shared.active:
+        yield
+        return
     with _shared.block():
         yield
 
@@ -69,31 +74,43 @@ def in_force(
     """
     day = on or _today()
     question = (queryset.model._meta.label, key if key is not None else str(queryset.query), day)
-    token = _shared.get(("generation",), _generation) if _shared.active else _generation()
-    if token is None:  # no catalog was ever written through the application
-        return _shared.get(question, lambda: _in_force(queryset, day))
     # A copy: a caller may change its list without changing the next caller's.
-    return list(_remembered(token, question, lambda: _in_force(queryset, day)))
+    return list(reference_read(question, lambda: _in_force(queryset, day)))
 
 
-# The catalogs in force as read under the current token: {question: entries}.
+def reference_read(question: Hashable, read: Callable[[], T]) -> T:
+    """``read()``, kept in this process's memory under the catalogs' generation token.
+
+    For reference data that changes only when it is loaded: the catalogs, and other apps'
+    published definitions whose every write renews the token too
+    (``catalogs.receivers.generation_watch``: the protocol versions). ``question`` names the
+    answer; the answer is shared between requests: read it, never change it. Without a token
+    (no such data was ever written through the application) every read goes to the database.
+    """
+    token = _shared.get(("generation",), _generation) if _shared.active else _generation()
+    if token is None:
+        return _shared.get(question, read)
+    return _remembered(token, question, read)
+
+
+# Reference data as read under the current token: {question: answer}.
 _memory: dict[Hashable, Any] = {"token": None, "answers": {}}
 _memory_lock = threading.Lock()
 
 
-def _remembered(token: str, question: Hashable, read: Callable[[], list[EntryT]]) -> list[EntryT]:
+def _remembered(token: str, question: Hashable, read: Callable[[], T]) -> T:
     with _memory_lock:
         if _memory["token"] != token:
             _memory["token"], _memory["answers"] = token, {}
         answers: dict[Hashable, Any] = _memory["answers"]
         if question in answers:
-            remembered: list[EntryT] = answers[question]
+            remembered: T = answers[question]
             return remembered
-    entries = read()
+    answer = read()
     with _memory_lock:
         if _memory["token"] == token:
-            answers[question] = entries
-    return entries
+            answers[question] = answer
+    return answer
 
 
 def _generation() -> str | None:

@@ -26,7 +26,7 @@ from violeta.cases.models import CaseStatus
 from violeta.cases.models.case import AgeRange
 from violeta.catalogs.models import Dependencia, ViolenceModality, ViolenceType
 from violeta.detection.models import RiskLevel
-from violeta.protocols.models import ProtocolVersion
+from violeta.protocols.selectors_definitions import protocol_versions_loaded
 from violeta.protocols.services_definitions import protocol_definition
 from violeta.referrals.models import ReferralStatus
 from violeta.sanctions.models import MeasureKind
@@ -255,7 +255,7 @@ def dependencias_all() -> list[tuple[str, str]]:
 def _stage_names() -> dict[str, str]:
     language = get_language()
     names: dict[str, str] = {}
-    for version in ProtocolVersion.objects.order_by("pk"):
+    for version in protocol_versions_loaded():
         for stage in protocol_definition(version).stages:
             names[stage.code] = stage.name.text(language)
     return names

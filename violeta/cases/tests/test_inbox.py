@@ -543,3 +543,23 @@ def test_a_page_costs_the_same_queries_for_5_or_40_cases(
     with django_assert_max_num_queries(with_five):
         body = client.get(reverse("cases:list"), params).content.decode()
     assert body.count('<th scope="row">') == 25
+
+
+def test_a_page_reads_the_protocols_once_and_names_their_stages(
+    catalogs, enlace, coordinacion, atencion
+):
+    case = make_case(registered_by=enlace, protocol=MUNICIPAL)
+    move_to(case, "sesion_comite")
+    assign_to_affected(case, by=coordinacion, worker=atencion)
+    client = logged_in(atencion)
+    params = {"stage": f"{MUNICIPAL}:sesion_comite"}
+    client.get(reverse("cases:list"), params)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("cases:list"), params)
+    sql = [query["sql"] for query in captured]
+    # Once read, the versions are remembered under the catalogs' token, read once per page.
+    assert not [s for s in sql if "protocols_protocolversion" in s]
+    assert len([s for s in sql if "catalogs_cataloggeneration" in s]) == 1
+    body = response.content.decode()
+    assert case.folio in body
+    assert "<td>Sesión del comité</td>" in body  # the row's stage, not the filter's option

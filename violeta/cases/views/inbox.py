@@ -20,6 +20,7 @@ from violeta.cases import services
 from violeta.cases.forms_inbox import InboxFilterForm
 from violeta.cases.models import Case
 from violeta.cases.selectors_inbox import inbox_cases, inbox_rows, stage_names
+from violeta.catalogs.selectors import catalog_reads_shared
 
 PAGE_SIZE = 25
 # Counted exactly up to this many cases; past it the page says "more than" (see
@@ -107,7 +108,21 @@ def _row(case: Any, names: dict[tuple[int, str], str]) -> InboxRow:
 def case_list(request: HttpRequest) -> HttpResponse:
     if not roles.handles_cases(request.user):
         raise Http404
-    form = InboxFilterForm(request.GET, user=request.user)
+    # The filter form's catalogs and protocols and the rows' stage names: one token read.
+    with catalog_reads_shared():
+        form = InboxFilterForm(request.GET, user=request.user)
+        page, rows, searched = _listed(request, form)
+    return render(
+        request,
+        "cases/list.html",
+        {"form": form, "page": page, "rows": rows, "searched": searched},
+    )
+
+
+def _listed(
+    request: HttpRequest, form: InboxFilterForm
+) -> tuple[Page[Any] | None, list[InboxRow], bool]:
+    """The page of cases the filters ask for, its rows, and whether it was a search."""
     page: Page[Any] | None = None
     rows: list[InboxRow] = []
     searched = False
@@ -128,8 +143,4 @@ def case_list(request: HttpRequest) -> HttpResponse:
         rows = [_row(case, names) for case in cases]
         if searched:
             services.case_search_recorded(viewer=request.user, results=paginator.count)
-    return render(
-        request,
-        "cases/list.html",
-        {"form": form, "page": page, "rows": rows, "searched": searched},
-    )
+    return page, rows, searched

@@ -90,3 +90,13 @@ def test_every_catalog_write_gives_a_new_token(catalogs):
     assert entry is not None
     entry.save()
     assert CatalogGeneration.objects.get().token != token
+
+
+def test_a_nested_block_is_the_same_block(catalogs):
+    generation_bump()
+    with catalog_reads_shared():
+        assert _queries(institutions)[0] == 2
+        with catalog_reads_shared():
+            assert _queries(institutions)[0] == 0  # no new token read, no new rows
+            assert _queries(dependencias)[0] == 1
+        assert _queries(dependencias)[0] == 0  # what the inner block read stays known
