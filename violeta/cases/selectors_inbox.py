@@ -46,7 +46,8 @@ from violeta.cases.models import (
     CaseViolenceType,
 )
 from violeta.cases.selectors import cases_assigned_to, cases_visible_to
-from violeta.catalogs.models import Dependencia, ViolenceModality, ViolenceType
+from violeta.catalogs.models import CatalogEntry, Dependencia, ViolenceModality, ViolenceType
+from violeta.catalogs.selectors import reference_read
 from violeta.crypto.blind_index import blind_index
 from violeta.protocols.models import Deadline
 from violeta.protocols.selectors_definitions import protocol_version_ids, protocol_versions
@@ -213,8 +214,17 @@ def _day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _ids(queryset: QuerySet[Any]) -> list[Any]:
-    return list(queryset.values_list("pk", flat=True))
+def _ids(model: type[CatalogEntry], **lookup: str) -> list[int]:
+    """The ids of the catalog rows that match ``lookup`` (every version of an entry), kept in
+    memory under the catalogs' token like the catalogs themselves: a filter costs no lookup
+    once asked for."""
+    question = ("inbox filter ids", model._meta.label, tuple(sorted(lookup.items())))
+    return list(
+        reference_read(
+            question,
+            lambda: list(model._default_manager.filter(**lookup).values_list("pk", flat=True)),
+        )
+    )
 
 
 def _identifier_match(q: str) -> Q:
@@ -332,14 +342,12 @@ def inbox_cases(*, user: Any, filters: InboxFilters, first: int | None = None) -
         cases = cases_visible_to(user=user, parties_first=True)
     if filters.status != StatusFilter.ALL:
         cases = cases.filter(status=filters.status.value)
-    # Catalog codes are turned into row ids first (one small query each): every version of an
-    # entry shares its code, and with the ids in the query the planner can use its statistics
-    # of each id. With a join to the catalog instead it guesses, and may read every incident
-    # of a million cases to find a type that nobody uses.
+    # Catalog codes are turned into row ids first (one small query each, remembered under the
+    # catalogs' token): every version of an entry shares its code, and with the ids in the
+    # query the planner can use its statistics of each id. With a join to the catalog instead
+    # it guesses, and may read every incident of a million cases to find a type nobody uses.
     if filters.dependencia:
-        cases = cases.filter(
-            dependencia__in=_ids(Dependencia.objects.filter(code=filters.dependencia))
-        )
+        cases = cases.filter(dependencia__in=_ids(Dependencia, code=filters.dependencia))
     if filters.flags:
         cases = cases.filter(**{flag.value: True for flag in filters.flags})
     if filters.stage is not None:
@@ -352,13 +360,13 @@ def inbox_cases(*, user: Any, filters: InboxFilters, first: int | None = None) -
     # rare type are few, instead of testing every case's incidents.
     if filters.violence_type is not None:
         law, code = filters.violence_type
-        types = _ids(ViolenceType.objects.filter(law=law, code=code))
+        types = _ids(ViolenceType, law=law, code=code)
         cases = cases.filter(
             pk__in=CaseViolenceType.objects.filter(violence_type__in=types).values("case_id")
         )
     if filters.violence_modality is not None:
         law, code = filters.violence_modality
-        modalities = _ids(ViolenceModality.objects.filter(law=law, code=code))
+        modalities = _ids(ViolenceModality, law=law, code=code)
         cases = cases.filter(
             pk__in=CaseViolenceModality.objects.filter(violence_modality__in=modalities).values(
                 "case_id"

@@ -25,7 +25,12 @@ from violeta.cases.selectors_inbox import (
 )
 from violeta.catalogs.models import ViolenceModality, ViolenceType
 from violeta.protocols.models import Deadline, ProtocolRun, StageChange
-from violeta.testing.factories import assign_to_affected, consent_give, make_case
+from violeta.testing.factories import (
+    DependenciaFactory,
+    assign_to_affected,
+    consent_give,
+    make_case,
+)
 from violeta.testing.second_factor import force_login_verified
 
 pytestmark = pytest.mark.django_db
@@ -183,6 +188,23 @@ def test_dependencia_filter_matches_the_code(catalogs, enlace, coordinacion, ate
     make_case(registered_by=atencion)  # IMM (prueba)
     assert folios(coordinacion, dependencia="cultura_prueba") == [in_cultura.folio]
     assert folios(coordinacion, dependencia="tesoreria") == []
+
+
+def test_a_new_version_of_a_dependencia_is_filtered_by_its_code(
+    catalogs, enlace, coordinacion, atencion
+):
+    in_cultura = make_case(registered_by=enlace)
+    assert folios(coordinacion, dependencia="cultura_prueba") == [in_cultura.folio]
+    # The ids of a code are remembered; a new version of the entry (a catalog write) is seen.
+    newer = DependenciaFactory(
+        code="cultura_prueba", name_es="Cultura (nueva)", effective_date=datetime.date(2024, 1, 1)
+    )
+    in_newer = make_case(registered_by=enlace)
+    Case.objects.filter(pk=in_newer.pk).update(dependencia=newer)
+    assert set(folios(coordinacion, dependencia="cultura_prueba")) == {
+        in_cultura.folio,
+        in_newer.folio,
+    }
 
 
 def test_context_flags_all_must_hold(catalogs, enlace, coordinacion):
@@ -545,20 +567,25 @@ def test_a_page_costs_the_same_queries_for_5_or_40_cases(
     assert body.count('<th scope="row">') == 25
 
 
-def test_a_page_reads_the_protocols_once_and_names_their_stages(
+def test_a_page_reads_the_protocols_and_catalogs_once_and_names_the_stages(
     catalogs, enlace, coordinacion, atencion
 ):
     case = make_case(registered_by=enlace, protocol=MUNICIPAL)
     move_to(case, "sesion_comite")
     assign_to_affected(case, by=coordinacion, worker=atencion)
     client = logged_in(atencion)
-    params = {"stage": f"{MUNICIPAL}:sesion_comite"}
+    params = {
+        "stage": f"{MUNICIPAL}:sesion_comite",
+        "dependencia": case.dependencia.code,
+    }
     client.get(reverse("cases:list"), params)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(reverse("cases:list"), params)
     sql = [query["sql"] for query in captured]
-    # Once read, the versions are remembered under the catalogs' token, read once per page.
+    # Once read, the versions and the catalogs' ids are remembered under the catalogs' token,
+    # read once per page.
     assert not [s for s in sql if "protocols_protocolversion" in s]
+    assert not [s for s in sql if 'FROM "catalogs_dependencia"' in s]
     assert len([s for s in sql if "catalogs_cataloggeneration" in s]) == 1
     body = response.content.decode()
     assert case.folio in body
