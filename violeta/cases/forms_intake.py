@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,17 +43,69 @@ YES_NO_UNASKED = [
 ]
 
 
-class ProtocolChoiceField(forms.ModelChoiceField):
+def _invalid_choice(field: forms.Field, value: Any) -> forms.ValidationError:
+    return forms.ValidationError(
+        field.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+    )
+
+
+class InHandChoiceField(forms.ModelChoiceField):
+    """A model choice field whose rows are in hand (the catalogs in force and the protocols
+    current, kept in memory: ``_in_force_queryset``): its options are rendered from them and
+    what is sent is checked against them, with no query. A value not among them gets the
+    model choice field's own message."""
+
+    entries: dict[str, Any] | None = None
+
+    def to_python(self, value: Any) -> Any:
+        if self.entries is None:
+            return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        entry = self.entries.get(str(value.pk if isinstance(value, Model) else value))
+        if entry is None:
+            raise _invalid_choice(self, value)
+        return entry
+
+
+class InHandMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """``InHandChoiceField`` for several choices: the rows chosen, in the order offered."""
+
+    entries: dict[str, Any] | None = None
+
+    def _check_values(self, value: Any) -> Any:
+        if self.entries is None:
+            return super()._check_values(value)  # type: ignore[misc]
+        try:
+            chosen = {str(item) for item in value}
+        except TypeError:
+            raise forms.ValidationError(
+                self.error_messages["invalid_list"], code="invalid_list"
+            ) from None
+        for item in chosen:
+            self.validate_no_null_characters(item)
+            if item not in self.entries:
+                raise _invalid_choice(self, item)
+        return [entry for key, entry in self.entries.items() if key in chosen]
+
+
+class ProtocolChoiceField(InHandChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.version})"
 
 
 def _in_force_queryset(field: Any, entries: list[Any]) -> None:
+    """Offer ``entries`` (rows in hand) and accept only them, with no query."""
     field.queryset = (
         type(entries[0]).objects.filter(pk__in=[e.pk for e in entries])
         if entries
         else field.queryset.none()
     )
+    field.entries = {str(entry.pk): entry for entry in entries}
+    # A single choice offers the blank option where Django would (a multiple one never does).
+    blank = [("", field.empty_label)] if field.empty_label is not None else []
+    field.choices = [*blank, *((entry.pk, field.label_from_instance(entry)) for entry in entries)]
 
 
 class StaffEmailField(forms.EmailField):
@@ -78,7 +131,7 @@ class _PartyForm(forms.Form):
     is_public_servant = forms.BooleanField(
         label=_("Es persona servidora pública del municipio"), required=False
     )
-    dependencia = forms.ModelChoiceField(
+    dependencia = InHandChoiceField(
         label=_("Dependencia donde trabaja"), queryset=Dependencia.objects.none(), required=False
     )
     position = forms.CharField(label=_("Puesto"), max_length=200, required=False)
@@ -239,7 +292,7 @@ class WitnessForm(_PartyForm):
     display_name = forms.CharField(label=_("Nombre"), max_length=200)
 
 
-class CatalogChoiceField(forms.ModelMultipleChoiceField):
+class CatalogChoiceField(InHandMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)
 
@@ -337,13 +390,13 @@ class IntakeForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("¿Cómo llegó el caso?"), choices=Channel.choices, initial=Channel.PRESENCIAL
     )
-    referred_by = forms.ModelChoiceField(
+    referred_by = InHandChoiceField(
         label=_("Institución que la canalizó"),
         queryset=Institution.objects.none(),
         required=False,
         help_text=_("Sólo si llegó canalizada por otra institución."),
     )
-    dependencia = forms.ModelChoiceField(
+    dependencia = InHandChoiceField(
         label=_("Dependencia donde ocurrieron los hechos"), queryset=Dependencia.objects.none()
     )
     protocol = ProtocolChoiceField(label=_("Protocolo"), queryset=ProtocolVersion.objects.none())
@@ -386,7 +439,7 @@ class IntakeForm(forms.Form):
         current = protocols_current()
         protocol_field = self.fields["protocol"]
         assert isinstance(protocol_field, forms.ModelChoiceField)  # noqa: S101
-        protocol_field.queryset = ProtocolVersion.objects.filter(pk__in=[p.pk for p in current])
+        _in_force_queryset(protocol_field, current)
         default = next((p for p in current if p.code == settings.DEFAULT_PROTOCOL), None)
         if default is not None:
             protocol_field.initial = default.pk

@@ -1,3 +1,6 @@
+import datetime
+from typing import Any
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -7,7 +10,7 @@ from django.urls import reverse
 from violeta.audit.models import AuditEntry
 from violeta.cases.models import Case, CaseParty, Incident, PartyKind
 from violeta.catalogs.models import ViolenceModality, ViolenceType
-from violeta.testing.factories import assign_to_affected, make_case
+from violeta.testing.factories import DependenciaFactory, assign_to_affected, make_case
 from violeta.testing.second_factor import force_login_verified
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +194,82 @@ def test_the_case_page_costs_the_same_queries_for_two_people_or_six(
     Case.objects.filter(pk=large.pk).update(referred_by=institution)
     assert page_queries(large) == page_queries(small)
     assert institution.name in pages[large.pk]
+
+
+def test_registering_checks_the_catalog_choices_without_reading_them_again(
+    client, catalogs, atencion
+):
+    """The dependencias, types and protocols offered are the ones in memory: what is sent is
+    checked against them, and the case is written with those very rows."""
+    from violeta.catalogs.models import Dependencia, ViolenceModality, ViolenceType
+    from violeta.protocols.models import ProtocolVersion
+
+    force_login_verified(client, atencion)
+    client.get(reverse("cases:register"))  # the catalogs and protocols are read once
+    dependencia = Dependencia.objects.get(code="dif_municipal")
+    municipal = ProtocolVersion.objects.get(code="chihuahua-municipal")
+    types = list(ViolenceType.objects.filter(law="ledmvlv").order_by("position")[:2])
+    modality = ViolenceModality.objects.filter(law="ledmvlv").order_by("position")[0]
+    data = intake_data(
+        dependencia=dependencia.pk,
+        protocol=municipal.pk,
+        **{
+            "senalada-0-is_public_servant": "on",
+            "senalada-0-dependencia": str(dependencia.pk),
+            "hecho-0-violence_types": [str(t.pk) for t in types],
+            "hecho-0-violence_modalities": [str(modality.pk)],
+        },
+    )
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(reverse("cases:register"), data)
+    assert response.status_code == 302
+    read_again = [
+        q["sql"]
+        for q in captured
+        if q["sql"].startswith("SELECT")
+        and any(
+            f'FROM "{table}"' in q["sql"]
+            for table in (
+                "catalogs_dependencia",
+                "catalogs_violencetype",
+                "catalogs_violencemodality",
+                "protocols_protocolversion",
+            )
+        )
+    ]
+    assert read_again == []
+    case = Case.objects.get()
+    assert case.dependencia == dependencia
+    assert set(case.incidents.get().violence_types.all()) == set(types)
+    assert list(case.incidents.get().violence_modalities.all()) == [modality]
+    assert case.parties.get(kind=PartyKind.SENALADA).dependencia == dependencia
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["dependencia", "protocol", "senalada-0-dependencia", "hecho-0-violence_types"],
+)
+@pytest.mark.parametrize("sent", ["999999", "no-es-un-número", "repealed"])
+def test_a_choice_not_offered_is_refused_and_nothing_typed_is_lost(
+    client, catalogs, enlace, field, sent
+):
+    force_login_verified(client, enlace)
+    if sent == "repealed":  # a row that exists, but not in force: never offered
+        sent = str(
+            DependenciaFactory(
+                code="extinta",
+                effective_date=datetime.date(2000, 1, 1),
+                repealed_date=datetime.date(2001, 1, 1),
+            ).pk
+        )
+    value: Any = [sent] if field.endswith("violence_types") else sent
+    response = client.post(
+        reverse("cases:register"), intake_data(**{field: value, "account": "Lo que ocurrió."})
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    # Django's own message for a choice not offered.
+    assert "Seleccione una opción válida." in body
+    assert "Lo que ocurrió." in body
+    assert 'value="Azucena"' in body
+    assert not Case.objects.exists()
