@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from violeta.audit.models import AuditEntry
 from violeta.cases.models import Case, CaseParty, Incident, PartyKind
-from violeta.catalogs.models import ViolenceModality, ViolenceType
+from violeta.catalogs.models import Dependencia, ViolenceModality, ViolenceType
 from violeta.testing.factories import DependenciaFactory, assign_to_affected, make_case
 from violeta.testing.second_factor import force_login_verified
 
@@ -201,7 +201,6 @@ def test_registering_checks_the_catalog_choices_without_reading_them_again(
 ):
     """The dependencias, types and protocols offered are the ones in memory: what is sent is
     checked against them, and the case is written with those very rows."""
-    from violeta.catalogs.models import Dependencia, ViolenceModality, ViolenceType
     from violeta.protocols.models import ProtocolVersion
 
     force_login_verified(client, atencion)
@@ -255,13 +254,12 @@ def test_a_choice_not_offered_is_refused_and_nothing_typed_is_lost(
 ):
     force_login_verified(client, enlace)
     if sent == "repealed":  # a row that exists, but not in force: never offered
-        sent = str(
-            DependenciaFactory(
-                code="extinta",
-                effective_date=datetime.date(2000, 1, 1),
-                repealed_date=datetime.date(2001, 1, 1),
-            ).pk
+        DependenciaFactory(
+            code="extinta",
+            effective_date=datetime.date(2000, 1, 1),
+            repealed_date=datetime.date(2001, 1, 1),
         )
+        sent = str(Dependencia.objects.get(code="extinta").pk)
     value: Any = [sent] if field.endswith("violence_types") else sent
     response = client.post(
         reverse("cases:register"), intake_data(**{field: value, "account": "Lo que ocurrió."})
