@@ -51,8 +51,8 @@ def _invalid_choice(field: forms.Field, value: Any) -> forms.ValidationError:
 
 class InHandChoiceField(forms.ModelChoiceField):
     """A model choice field whose rows are in hand (the catalogs in force and the protocols
-    current, kept in memory: ``_in_force_queryset``): its options are rendered from them and
-    what is sent is checked against them, with no query. A value not among them gets the
+    current, kept in memory, given by ``_offer_in_hand``): its options are rendered from them
+    and what is sent is checked against them, with no query. A value not among them gets the
     model choice field's own message."""
 
     entries: dict[str, Any] | None = None
@@ -95,7 +95,7 @@ class ProtocolChoiceField(InHandChoiceField):
         return f"{obj.name} ({obj.version})"
 
 
-def _in_force_queryset(field: Any, entries: list[Any]) -> None:
+def _offer_in_hand(field: Any, entries: list[Any]) -> None:
     """Offer ``entries`` (rows in hand) and accept only them, with no query."""
     field.queryset = (
         type(entries[0]).objects.filter(pk__in=[e.pk for e in entries])
@@ -140,7 +140,7 @@ class _PartyForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _in_force_queryset(self.fields["dependencia"], dependencias())
+        _offer_in_hand(self.fields["dependencia"], dependencias())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -328,8 +328,8 @@ class IncidentForm(forms.Form):
             for law in ("ledmvlv", "lgamvlv")
             for m in violence_modalities(law=law, on=today)  # type: ignore[arg-type]
         ]
-        _in_force_queryset(self.fields["violence_types"], types)
-        _in_force_queryset(self.fields["violence_modalities"], modalities)
+        _offer_in_hand(self.fields["violence_types"], types)
+        _offer_in_hand(self.fields["violence_modalities"], modalities)
         # The legal definition is shown beside each option while choosing.
         self.type_entries = types
         self.modality_entries = modalities
@@ -439,12 +439,12 @@ class IntakeForm(forms.Form):
         current = protocols_current()
         protocol_field = self.fields["protocol"]
         assert isinstance(protocol_field, forms.ModelChoiceField)  # noqa: S101
-        _in_force_queryset(protocol_field, current)
+        _offer_in_hand(protocol_field, current)
         default = next((p for p in current if p.code == settings.DEFAULT_PROTOCOL), None)
         if default is not None:
             protocol_field.initial = default.pk
-        _in_force_queryset(self.fields["dependencia"], dependencias())
-        _in_force_queryset(self.fields["referred_by"], institutions())
+        _offer_in_hand(self.fields["dependencia"], dependencias())
+        _offer_in_hand(self.fields["referred_by"], institutions())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
