@@ -10,8 +10,13 @@ The SQL comparison re-executes the statements a request sent that only read (SEL
 connection, several times, and compares the median with the median of a hand-written
 equivalent (``hand_sql``) for the same answer. Statements that touch only small fixed tables
 (the session, the user, her second factor, catalogs, protocol definitions, the notices badge)
-are the same on both sides: a DBA would write the same primary-key lookups. Writes (the session
-save, audit entries) are counted and timed inside the request, never replayed.
+are the same on both sides: a DBA would write the same primary-key lookups. A read's writes
+(the session save, audit entries) are counted and timed inside the request, never replayed.
+
+A page whose work is writing (the intake) is compared the same way, writes included: the
+request is made once more inside a transaction that is then rolled back, so that nothing it
+wrote exists, and every statement it sent is rehearsed in a savepoint rolled back each time,
+as the hand-written transaction is.
 """
 
 from __future__ import annotations
@@ -159,7 +164,10 @@ class _Recorder:
             self.executed.append(Executed(sql, params, many, time.perf_counter() - start))
 
 
-def perform(client: Client, request: BenchRequest) -> RequestResult:
+def perform(
+    client: Client, request: BenchRequest, *, then: Callable[[], None] | None = None
+) -> RequestResult:
+    """Make the request and record what it sent; ``then`` runs after it, recorded too."""
     recorder = _Recorder()
     # The connection's query log is a bounded deque that only a request's start empties, and
     # the capture below stops that: emptied here, it never fills up across requests.
@@ -171,6 +179,8 @@ def perform(client: Client, request: BenchRequest) -> RequestResult:
         else:
             response = client.get(request.path, request.data or {})
         seconds = time.perf_counter() - start
+        if then is not None:
+            then()
     if response.status_code not in request.expect:
         raise BenchError(
             f"{request.method} {request.path} {request.data or ''} answered "
@@ -185,18 +195,94 @@ class BenchError(RuntimeError):
     pass
 
 
-def _timed(statements: Statements, repetitions: int) -> float:
-    """Median seconds to run ``statements`` one after the other (reading every row)."""
+def perform_rolled_back(client: Client, request: BenchRequest) -> RequestResult:
+    """``perform`` inside a transaction rolled back afterwards: the request's statements, with
+    nothing of what it wrote left behind, so that they can be rehearsed as they were sent (a
+    second folio, audit sequence number or primary key would otherwise collide). The request's
+    own transaction becomes a savepoint, and what it leaves for after its commit (a notice to
+    the team, say) runs, recorded, before the rollback."""
+    from django.db import transaction
+
+    # Callbacks already waiting belong to whoever opened the transaction around this one.
+    waiting = len(connection.run_on_commit)
+
+    def after_commit() -> None:
+        while len(connection.run_on_commit) > waiting:
+            callback = connection.run_on_commit.pop(waiting)[1]  # (savepoints, callback, robust)
+            callback()
+
+    with transaction.atomic():
+        sid = transaction.savepoint()
+        try:
+            result = perform(client, request, then=after_commit)
+        finally:
+            transaction.savepoint_rollback(sid)
+    return result
+
+
+def _timed(
+    statements: Statements, repetitions: int, *, many: frozenset[int] = frozenset()
+) -> float:
+    """Median seconds to run ``statements`` one after the other (reading every row); those at
+    the positions in ``many`` are run for each of their parameter sets, as the driver sent
+    them."""
     samples = []
     with connection.cursor() as cursor:
         for _ in range(repetitions):
             start = time.perf_counter()
-            for sql, params in statements:
+            for position, (sql, params) in enumerate(statements):
+                if position in many:
+                    cursor.executemany(sql, params)
+                    continue
                 cursor.execute(sql, params or None)
                 if cursor.description is not None:
                     cursor.fetchall()
             samples.append(time.perf_counter() - start)
     return statistics.median(samples)
+
+
+SAVEPOINT = re.compile(r'^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT)\s+("?\w+"?)', re.I)
+
+
+def _without_outer_savepoints(executed: list[Executed]) -> list[Executed]:
+    """The statements of a rolled-back request without the savepoints that stand for its own
+    transactions: made inside the rehearsal's transaction, each of its transactions became a
+    savepoint, where the request itself sends BEGIN and COMMIT outside the statements
+    recorded."""
+    kept = []
+    open_names: list[str] = []
+    for statement in executed:
+        match = SAVEPOINT.match(statement.sql)
+        if match is None:
+            kept.append(statement)
+            continue
+        verb, name = match.group(1).upper(), match.group(2)
+        if verb == "SAVEPOINT":
+            open_names.append(name)
+            if len(open_names) == 1:
+                continue
+        elif name in open_names:
+            outer = open_names.index(name) == 0
+            del open_names[open_names.index(name) + (verb != "RELEASE SAVEPOINT") :]
+            if outer:
+                continue
+        kept.append(statement)
+    return kept
+
+
+def _rehearsed(executed: list[Executed], *, fixed: bool, repetitions: int) -> float:
+    """Median seconds to rehearse, in a savepoint rolled back each time, the statements a
+    rolled-back request sent (writes and its savepoints included) that touch only fixed
+    tables, or the others."""
+    statements: Statements = []
+    many = set()
+    for statement in _without_outer_savepoints(executed):
+        if is_fixed(statement.sql) != fixed:
+            continue
+        if statement.many:
+            many.add(len(statements))
+        statements.append((statement.sql, statement.params))
+    return _timed_rolled_back(statements, repetitions, many=frozenset(many)) if statements else 0.0
 
 
 def _replayable(executed: list[Executed]) -> tuple[Statements, Statements]:
@@ -219,11 +305,10 @@ def compare_sql(
         return None
     hand = scenario.hand(request)
     if scenario.compare_writes:
-        # Writes cannot be replayed (they would repeat a folio, an audit sequence number): the
-        # ORM side is what its statements took inside the request; the hand-written
-        # transaction runs inside a savepoint that is rolled back.
-        orm_case = sum(s.seconds for s in result.executed if not is_fixed(s.sql))
-        fixed = sum(s.seconds for s in result.executed if is_fixed(s.sql))
+        # ``result`` comes from a rolled-back request (``perform_rolled_back``): both sides'
+        # statements, writes included, are rehearsed in a savepoint rolled back each time.
+        fixed = _rehearsed(result.executed, fixed=True, repetitions=repetitions)
+        orm_case = _rehearsed(result.executed, fixed=False, repetitions=repetitions)
         hand_case = _timed_rolled_back(hand, repetitions)
     else:
         fixed_statements, case_statements = _replayable(result.executed)
@@ -239,14 +324,16 @@ def compare_sql(
     }
 
 
-def _timed_rolled_back(statements: Statements, repetitions: int) -> float:
+def _timed_rolled_back(
+    statements: Statements, repetitions: int, *, many: frozenset[int] = frozenset()
+) -> float:
     from django.db import transaction
 
     samples = []
     for _ in range(repetitions):
         with transaction.atomic():
             sid = transaction.savepoint()
-            samples.append(_timed(statements, 1))
+            samples.append(_timed(statements, 1, many=many))
             transaction.savepoint_rollback(sid)
     return statistics.median(samples)
 
@@ -284,8 +371,10 @@ def run_scenario(
     if sql_samples and scenario.hand is not None and connection.vendor == "postgresql":
         step = max(1, len(requests) // sql_samples)
         for index in range(0, len(requests), step)[:sql_samples]:
-            # Re-run the request (warm) so that its statements are the ones compared.
-            result = perform(client, requests[index])
+            # Re-run the request (warm) so that its statements are the ones compared; a
+            # request that writes is rolled back, so that its writes can be rehearsed.
+            again = perform_rolled_back if scenario.compare_writes else perform
+            result = again(client, requests[index])
             compared = compare_sql(scenario, requests[index], result, repetitions)
             if compared is not None:
                 comparisons.append(compared)

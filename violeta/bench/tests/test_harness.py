@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 
 import pytest
 from django.core.management import call_command
@@ -69,3 +70,62 @@ def test_percentile_is_nearest_rank():
     values = [float(n) for n in range(1, 201)]
     assert harness.percentile(values, 0.95) == 190.0
     assert harness.percentile(values, 0.50) == 100.0
+
+
+def _executed(*statements: str) -> list[harness.Executed]:
+    return [harness.Executed(sql, [], False, 0.0) for sql in statements]
+
+
+def test_the_rehearsal_leaves_out_the_savepoints_that_stand_for_transactions():
+    executed = _executed(
+        'SELECT 1 FROM "django_session"',
+        'SAVEPOINT "s1_x1"',
+        'INSERT INTO "cases_case" VALUES (1)',
+        'SAVEPOINT "s1_x2"',
+        'INSERT INTO "cases_incident" VALUES (1)',
+        'ROLLBACK TO SAVEPOINT "s1_x2"',
+        'RELEASE SAVEPOINT "s1_x2"',
+        'RELEASE SAVEPOINT "s1_x1"',
+        'SAVEPOINT "s1_x3"',
+        'INSERT INTO "notifications_notification" VALUES (1)',
+        'RELEASE SAVEPOINT "s1_x3"',
+    )
+
+    kept = [s.sql for s in harness._without_outer_savepoints(executed)]
+
+    assert kept == [
+        'SELECT 1 FROM "django_session"',
+        'INSERT INTO "cases_case" VALUES (1)',
+        'SAVEPOINT "s1_x2"',
+        'INSERT INTO "cases_incident" VALUES (1)',
+        'ROLLBACK TO SAVEPOINT "s1_x2"',
+        'RELEASE SAVEPOINT "s1_x2"',
+        'INSERT INTO "notifications_notification" VALUES (1)',
+    ]
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_request_records_its_writes_and_what_follows_its_commit(small_world):
+    from violeta.bench import scenarios
+    from violeta.cases.models import Case, RepeatAccused
+    from violeta.notifications.models import Notification
+
+    scenario = scenarios.intake_scenario(random.Random(7), 1)  # noqa: S311 - test data
+    request = scenario.requests[0]
+    assert request.data is not None
+    # Someone already accused in another case: the intake links them and, once it commits,
+    # tells coordinación.
+    request.data["senalada-0-display_name"] = "Persona Señalada 4"
+    client = harness.client_for(scenario.user)
+    counts = (Case.objects.count(), RepeatAccused.objects.count(), Notification.objects.count())
+
+    result = harness.perform_rolled_back(client, request)
+
+    assert result.status == 302
+    written = {next(iter(harness.tables_of(s.sql)), "") for s in result.executed if not s.read}
+    assert {"cases_case", "cases_repeataccused", "notifications_notification"} <= written
+    assert (
+        Case.objects.count(),
+        RepeatAccused.objects.count(),
+        Notification.objects.count(),
+    ) == counts
