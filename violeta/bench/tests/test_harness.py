@@ -129,3 +129,20 @@ def test_a_rolled_back_request_records_its_writes_and_what_follows_its_commit(sm
         RepeatAccused.objects.count(),
         Notification.objects.count(),
     ) == counts
+
+
+@pytest.mark.django_db
+def test_the_rehearsal_runs_a_statement_for_each_parameter_set_and_keeps_nothing():
+    from django.contrib.contenttypes.models import ContentType
+
+    insert = 'INSERT INTO "django_content_type" ("app_label", "model") VALUES (%s, %s)'
+    executed = [
+        harness.Executed('SAVEPOINT "s1_x1"', None, False, 0.0),
+        harness.Executed(insert, [("ensayo", "uno"), ("ensayo", "dos")], True, 0.0),
+        harness.Executed('RELEASE SAVEPOINT "s1_x1"', None, False, 0.0),
+    ]
+
+    seconds = harness._rehearsed(executed, fixed=True, repetitions=3)
+
+    assert seconds > 0
+    assert not ContentType.objects.filter(app_label="ensayo").exists()
