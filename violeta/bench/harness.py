@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -201,8 +201,6 @@ def perform_rolled_back(client: Client, request: BenchRequest) -> RequestResult:
     second folio, audit sequence number or primary key would otherwise collide). The request's
     own transaction becomes a savepoint, and what it leaves for after its commit (a notice to
     the team, say) runs, recorded, before the rollback."""
-    from django.db import transaction
-
     # Callbacks already waiting belong to whoever opened the transaction around this one.
     waiting = len(connection.run_on_commit)
 
@@ -327,8 +325,6 @@ def compare_sql(
 def _timed_rolled_back(
     statements: Statements, repetitions: int, *, many: frozenset[int] = frozenset()
 ) -> float:
-    from django.db import transaction
-
     samples = []
     for _ in range(repetitions):
         with transaction.atomic():
