@@ -54,6 +54,7 @@ def context_derive(*, case: Case, parties: Sequence[CaseParty]) -> None:
 
 
 def _basis(party: CaseParty, other: CaseParty) -> MatchBasis:
+    """How ``other`` (read with its user and blind indexes only) matched ``party``."""
     if party.user_id is not None and party.user_id == other.user_id:
         return MatchBasis.USER
     if party.curp_bidx and party.curp_bidx == other.curp_bidx:
@@ -77,10 +78,13 @@ def repeat_accused_detect(*, party: CaseParty) -> list[RepeatAccused]:
             same |= Q(**{field: value})
     if not same:
         return []
+    # Only what the link and the alert need: no encrypted field, no case. A name many people
+    # share matches many parties; each is a few keys, not a whole row.
     others = (
         CaseParty.objects.filter(same, kind=PartyKind.SENALADA)
         .exclude(case_id=party.case_id)
-        .select_related("case")
+        .only("pk", "case_id", "user_id", "curp_bidx", "employee_number_bidx")
+        .order_by("pk")
     )
     links = [
         RepeatAccused(party=party, other=other, basis=_basis(party, other)) for other in others

@@ -5,7 +5,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -534,6 +535,21 @@ class TestRepeatAccused:
         links = repeat_accused_links(user=coordinacion, case=second)
         assert len(links) == 1
         assert "puede ser otra persona" in links[0].basis
+
+    def test_the_search_reads_keys_only_never_a_name_or_the_other_case(self, catalogs, atencion):
+        first = register(atencion, accused=[PartyFacts(display_name="Juan Pérez")])
+        with CaptureQueriesContext(connection) as captured:
+            second = register(atencion, accused=[PartyFacts(display_name="Juan Pérez")])
+        searches = [
+            q["sql"]
+            for q in captured.captured_queries
+            if q["sql"].startswith("SELECT") and '"cases_caseparty"."name_bidx" =' in q["sql"]
+        ]
+        assert len(searches) == 1
+        assert "display_name" not in searches[0]
+        assert '"cases_case"' not in searches[0]
+        link = RepeatAccused.objects.get()
+        assert (link.party.case, link.other.case, link.basis) == (second, first, "nombre")
 
     def test_different_people_are_not_linked(self, catalogs, atencion):
         register(atencion, accused=[PartyFacts(display_name="Juan Pérez")])
