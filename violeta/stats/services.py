@@ -21,11 +21,12 @@ BATCH = 2000
 RollupKey = tuple[Any, str, str, str]  # (month, dependencia, dimension, value)
 
 _UPSERT = (
-    "INSERT INTO stats_rollupcell (month, dependencia, dimension, value, n) "
-    "VALUES (%s, %s, %s, %s, %s) "
+    "INSERT INTO stats_rollupcell (month, dependencia, dimension, value, n) VALUES {rows} "
     "ON CONFLICT (month, dependencia, dimension, value) "
     "DO UPDATE SET n = stats_rollupcell.n + excluded.n"
 )
+# Cells per statement: 5 parameters each stays far below SQLite's and PostgreSQL's limits.
+UPSERT_ROWS = 500
 
 
 def _rollup_keys(month: Any, dependencia: str, rows: Iterable[Sequence[Any]]) -> Counter[RollupKey]:
@@ -48,13 +49,16 @@ def _fact_keys(fact: CaseFact) -> Counter[RollupKey]:
 
 
 def _apply(deltas: Counter[RollupKey]) -> None:
-    # One statement per changed cell, in key order so two refreshes never deadlock. The upsert
-    # (INSERT … ON CONFLICT DO UPDATE, in SQLite and PostgreSQL) adds atomically: two
+    # One statement for up to UPSERT_ROWS changed cells, in key order so two refreshes never
+    # deadlock (each key appears once, as one statement may change a row only once). The
+    # upsert (INSERT … ON CONFLICT DO UPDATE, in SQLite and PostgreSQL) adds atomically: two
     # transactions adding to the same cell both count.
     rows = [(*key, n) for key, n in sorted(deltas.items(), key=lambda item: item[0]) if n]
-    if rows:
-        with connection.cursor() as cursor:
-            cursor.executemany(_UPSERT, rows)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), UPSERT_ROWS):
+            chunk = rows[start : start + UPSERT_ROWS]
+            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(_UPSERT.format(rows=values), [v for row in chunk for v in row])
 
 
 class _RefreshOnCommit:

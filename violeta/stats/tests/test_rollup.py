@@ -598,3 +598,34 @@ def test_an_intake_that_fails_leaves_no_fact(worker: Any, monkeypatch: Any) -> N
         register_through_intake(worker, pick=0, code="fisica")
     assert not CaseFact.objects.exists()
     assert not RollupCell.objects.exists()
+
+
+def test_many_changed_cells_are_added_in_statements_of_a_bounded_size(
+    worker: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any
+) -> None:
+    """The cells a refresh changes are added a chunk of cells per statement, each cell once:
+    a chunk smaller than the cells of one case still adds every cell exactly once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from violeta.stats import services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cases = [
+            stats_case(
+                user=worker, month=MONTH, types=("fisica", "sexual"), modalities=("familiar",)
+            )
+            for _ in range(3)
+        ]
+    CaseFact.objects.all().delete()
+    RollupCell.objects.all().delete()
+    monkeypatch.setattr(services, "UPSERT_ROWS", 4)
+    with CaptureQueriesContext(connection) as captured:
+        assert services.facts_refresh([case.pk for case in cases]) == 3
+    upserts = [q["sql"] for q in captured.captured_queries if "stats_rollupcell" in q["sql"]]
+    cells = RollupCell.objects.count()
+    assert cells > 4
+    assert len(upserts) == -(-cells // 4)
+    assert rollup(Dimension.CASES) == {"": 3}
+    assert rollup(Dimension.TYPE) == {"fisica": 3, "sexual": 3}
+    assert rollup_differences() == {}
