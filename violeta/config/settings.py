@@ -138,6 +138,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, writing small multi-row inserts as VALUES (violeta.backends).
+    DATABASES["default"]["ENGINE"] = "violeta.backends.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed while one writer writes; IMMEDIATE takes the write lock at the
     # start of each transaction, so two writers queue (up to the timeout) instead of failing

@@ -85,7 +85,7 @@ def test_postgres_and_redis_urls_configure_database_cache_and_sessions(tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "America/Mexico_City",
-        "django.db.backends.postgresql",
+        "violeta.backends.postgresql",
         "django.contrib.sessions.backends.cache",
         "True",
     ]
