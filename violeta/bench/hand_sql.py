@@ -9,6 +9,7 @@ ORM's own statements for them on both sides.
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -360,7 +361,8 @@ def _stage_requires_checklist(case: str) -> bool:
 def intake(request: BenchRequest, *, actor: Any) -> Statements:
     """The rows one intake writes, as a DBA would write them: multi-row inserts, the protocol
     run and its first stage in one statement, the audit chain advanced once for its four
-    entries, the case's statistics fact written directly. (The intake also writes a checklist
+    entries, the case's statistics fact and her share of the rollup written directly, computed
+    from the form in hand. (The intake also writes a checklist
     item when a guideline fires, e.g. for a type of violence that may be a crime; this side
     leaves it out, which only makes it faster.)
 
@@ -377,12 +379,15 @@ def intake(request: BenchRequest, *, actor: Any) -> Statements:
         # base64 of nonce + ciphertext + tag: what EncryptedTextField stores.
         return "v1:" + "A" * (4 * ((len(text.encode()) + 28 + 2) // 3))
 
+    # Every encrypted field holds a ciphertext, an empty one included (as the intake stores
+    # them): the name, CURP, phone, email, employee number, community, position, used name.
     row = (
-        "(%s, %s, %s, %s, %s, %s, %s, '', '', '', '', '', '', '', '', false, %s, '', '[]', "
-        "'', '', '', '', false, 'es', false, '', '', '[]')"
+        "(%s, %s, %s, %s, %s, %s, %s, %s, '', %s, '', %s, '', %s, '', false, %s, '', '[]', "
+        "'', '', %s, %s, false, 'es', false, '', %s, '[]')"
     )
     party_rows = ", ".join([row] * parties)
     party_args: list[Any] = []
+    empty = sealed("")
     for index in range(parties):
         kind = ["persona_afectada", "persona_senalada", "testigo"][index]
         party_args += [
@@ -393,11 +398,34 @@ def intake(request: BenchRequest, *, actor: Any) -> Statements:
             sealed("Nombre X"),
             "0" * 32,
             actor.pk,
+            empty,  # curp
+            empty,  # phone
+            empty,  # email
+            empty,  # employee number
             now,
+            empty,  # indigenous community
+            empty,  # position
+            empty,  # used name
         ]
     types = data.get("hecho-0-violence_types") or []
     modalities = data.get("hecho-0-violence_modalities") or []
     incident = str(uuid.uuid4())
+    # Her statistics, computed from the form in hand: as many cells as the real ones (the
+    # case, its status, risk, age, first attention, each type and modality), with codes of
+    # their sizes.
+    month = now.date().replace(day=1)
+    dependencia = f"dependencia_{data.get('dependencia')}"
+    cells = sorted(
+        [
+            ("casos", ""),
+            ("estado", "abierto"),
+            ("riesgo", "sin_valoracion"),
+            ("edad", "30-44"),
+            ("primera_atencion", "sin_atencion"),
+            *(("tipo", f"tipo_{t}") for t in types),
+            *(("modalidad", f"modalidad_{m}") for m in modalities),
+        ]
+    )
     statements: Statements = [
         (
             "INSERT INTO cases_foliocounter (year, last) VALUES (%s, 1) "
@@ -502,8 +530,16 @@ def intake(request: BenchRequest, *, actor: Any) -> Statements:
         ("UPDATE audit_auditchainhead SET hash = %s WHERE id = 1", ["1" * 64]),
         (
             "INSERT INTO stats_casefact (case_id, counted, month, dependencia, cells, "
-            "computed_at) VALUES (%s, true, %s, '', '{}', %s)",
-            [case, now.date().replace(day=1), now],
+            "computed_at) VALUES (%s, true, %s, %s, %s, %s)",
+            [case, month, dependencia, json.dumps([[*cell, 1] for cell in cells]), now],
+        ),
+        (
+            # Her share of the dashboard's counts, every cell in one statement.
+            "INSERT INTO stats_rollupcell (month, dependencia, dimension, value, n) VALUES "
+            + ", ".join(["(%s, %s, %s, %s, 1)"] * len(cells))
+            + " ON CONFLICT (month, dependencia, dimension, value) "
+            "DO UPDATE SET n = stats_rollupcell.n + excluded.n",
+            [v for dimension, value in cells for v in (month, dependencia, dimension, value)],
         ),
     ]
     return statements
