@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -117,19 +117,66 @@ def _latest(rows: Iterable[Any], key: str, order: Sequence[str]) -> dict[Any, An
     return newest
 
 
-def contributions(case_ids: Sequence[UUID]) -> dict[UUID, Contribution]:
-    """Every listed case's contribution, in at most seven queries whatever the number of cases
-    (fewer when none of the counted cases has a risk assessment, an attention session, a
-    referral or a measure in force)."""
-    ids = list(case_ids)
+# The flags of the rows many cases have none of (their reads are skipped when no case has one).
+SOMETIMES = ("has_risk", "has_attention", "has_referral", "has_measure")
+
+
+@dataclasses.dataclass(frozen=True)
+class KnownCase:
+    """What ``contributions`` reads of a case and of its incidents' classification, from rows
+    its writer has in hand (``known_case``) instead of from the database."""
+
+    row: dict[str, Any]
+    classification: frozenset[Cell]
+
+
+def known_case(
+    *,
+    case: Case,
+    parties: Iterable[CaseParty],
+    violence_types: Iterable[Any],
+    violence_modalities: Iterable[Any],
+    consents: Mapping[str, bool],
+) -> KnownCase:
+    """A new case as its writer has it once all of it is written, the same values the
+    database read gives: no risk assessment, attention session, referral or measure (rows of
+    those kinds mark the case, which then is read instead: ``services.pending_mark``)."""
+    affected = min(
+        (party for party in parties if party.kind == PartyKind.AFECTADA),
+        key=lambda party: (party.added_at, party.pk),
+        default=None,
+    )
+    consent = consents.get(str(ConsentPurpose.ESTADISTICA))
+    row: dict[str, Any] = {
+        "id": case.pk,
+        "registered_at": case.registered_at,
+        "status": str(case.status),
+        "dependencia__code": case.dependencia.code,
+        "statistics_consent": None if consent is None else bool(consent),
+        "affected_age": None if affected is None else affected.age,
+        "affected_age_range": None if affected is None else str(affected.age_range),
+        **dict.fromkeys(SOMETIMES, False),
+    }
+    return KnownCase(
+        row=row,
+        classification=frozenset(
+            [
+                *((Dimension.TYPE, str(kind.code)) for kind in violence_types),
+                *((Dimension.MODALITY, str(kind.code)) for kind in violence_modalities),
+            ]
+        ),
+    )
+
+
+def _case_rows(ids: list[UUID]) -> list[dict[str, Any]]:
+    """Each case with her statistics consent, her age and whether she has any of the rows
+    many cases have none of."""
     # Her newest decision on the "estadística" purpose, read with the case.
     newest_consent = (
         ConsentDecision.objects.filter(case=OuterRef("pk"), purpose=ConsentPurpose.ESTADISTICA)
         .order_by("-decided_at", "-id")
         .values("granted")[:1]
     )
-    # And whether she has any of the rows many cases have none of: the reads of a kind that
-    # no counted case of the batch has are skipped (a refresh is usually of one case).
     sometimes = {
         "has_risk": Exists(RiskAssessment.objects.filter(case=OuterRef("pk"))),
         "has_attention": Exists(AttentionSession.objects.filter(case=OuterRef("pk"))),
@@ -142,7 +189,7 @@ def contributions(case_ids: Sequence[UUID]) -> dict[UUID, Contribution]:
     affected = CaseParty.objects.filter(case=OuterRef("pk"), kind=PartyKind.AFECTADA).order_by(
         "added_at", "id"
     )
-    cases = list(
+    return list(
         Case.objects.filter(pk__in=ids)
         .annotate(
             statistics_consent=Subquery(newest_consent),
@@ -161,6 +208,19 @@ def contributions(case_ids: Sequence[UUID]) -> dict[UUID, Contribution]:
             *sometimes,
         )
     )
+
+
+def contributions(
+    case_ids: Sequence[UUID], *, known: Mapping[UUID, KnownCase] | None = None
+) -> dict[UUID, Contribution]:
+    """Every listed case's contribution, in at most seven queries whatever the number of cases
+    (fewer when none of the counted cases has a risk assessment, an attention session, a
+    referral or a measure in force). A case in ``known`` is not read, nor is its
+    classification: its writer has them in hand."""
+    in_hand = {case_id: known[case_id] for case_id in case_ids if case_id in known} if known else {}
+    unknown = [case_id for case_id in case_ids if case_id not in in_hand]
+    cases = _case_rows(unknown) if unknown else []
+    cases += [item.row for item in in_hand.values()]
     result: dict[UUID, Contribution] = {}
     for row in cases:
         result[row["id"]] = Contribution(
@@ -175,7 +235,7 @@ def contributions(case_ids: Sequence[UUID]) -> dict[UUID, Contribution]:
         return result
     registered = {row["id"]: row["registered_at"] for row in cases}
     present = {
-        flag for row in cases if result[row["id"]].counted for flag in sometimes if row[flag]
+        flag for row in cases if result[row["id"]].counted for flag in SOMETIMES if row[flag]
     }
     for row in cases:
         if not result[row["id"]].counted:
@@ -190,14 +250,20 @@ def contributions(case_ids: Sequence[UUID]) -> dict[UUID, Contribution]:
         cells[(Dimension.AGE, str(age_range) if age_range else NO_AGE)] = 1
 
     # Types and modalities of her incidents, in one statement: (case, dimension, code).
-    types = Incident.violence_types.through.objects.filter(
-        incident__case_id__in=counted
-    ).values_list("incident__case_id", Value(Dimension.TYPE), "violencetype__code")
-    modalities = Incident.violence_modalities.through.objects.filter(
-        incident__case_id__in=counted
-    ).values_list("incident__case_id", Value(Dimension.MODALITY), "violencemodality__code")
-    for case_id, dimension, code in types.union(modalities):
-        result[case_id].cells[(dimension, code)] = 1
+    to_read = [case_id for case_id in counted if case_id not in in_hand]
+    if to_read:
+        types = Incident.violence_types.through.objects.filter(
+            incident__case_id__in=to_read
+        ).values_list("incident__case_id", Value(Dimension.TYPE), "violencetype__code")
+        modalities = Incident.violence_modalities.through.objects.filter(
+            incident__case_id__in=to_read
+        ).values_list("incident__case_id", Value(Dimension.MODALITY), "violencemodality__code")
+        for case_id, dimension, code in types.union(modalities):
+            result[case_id].cells[(dimension, code)] = 1
+    for case_id, item in in_hand.items():
+        if result[case_id].counted:
+            for cell in item.classification:
+                result[case_id].cells[cell] = 1
 
     risks = (
         _latest(

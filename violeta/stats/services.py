@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from violeta.cases.models import Case
-from violeta.stats.facts import Contribution, contributions, month_of
+from violeta.stats.facts import Contribution, KnownCase, contributions, month_of
 from violeta.stats.models import CaseFact, PendingFact, RollupCell
 
 BATCH = 2000
@@ -83,21 +83,52 @@ def _callback_of_transaction() -> _RefreshOnCommit | None:
     return None
 
 
-# The cases whose facts the transaction in progress writes itself before it commits (see
-# ``facts_of_new_cases``): their marks go nowhere else.
-_NEW_CASES: contextvars.ContextVar[set[UUID] | None] = contextvars.ContextVar(
+@dataclasses.dataclass
+class _NewCases:
+    """The cases whose facts the transaction in progress writes itself before it commits (see
+    ``facts_of_new_cases``): their marks go nowhere else. ``known``: those whose writer gave
+    what they contribute from the rows in hand (``new_case_known``); ``read``: those to read
+    from the database all the same, because a row that the writer's rows do not cover was
+    written for them, or a row after the writer gave them."""
+
+    ids: set[UUID]
+    known: dict[UUID, KnownCase] = dataclasses.field(default_factory=dict)
+    read: set[UUID] = dataclasses.field(default_factory=set)
+
+
+_NEW_CASES: contextvars.ContextVar[_NewCases | None] = contextvars.ContextVar(
     "stats_new_cases", default=None
 )
 
+# The rows whose writes a new case's rows in hand cover (``facts.known_case``: the case, its
+# parties, incidents, classification and consents; its protocol's rows, whose deadlines are
+# read all the same).
+IN_HAND: frozenset[str] = frozenset(
+    {
+        "cases.Case",
+        "cases.CaseParty",
+        "cases.Incident",
+        "cases.Incident_violence_types",
+        "cases.Incident_violence_modalities",
+        "cases.ConsentDecision",
+        "protocols.StageChange",
+        "protocols.Deadline",
+    }
+)
 
-def pending_mark(case_ids: Iterable[UUID]) -> None:
+
+def pending_mark(case_ids: Iterable[UUID], *, written: str | None = None) -> None:
     """Note, inside the writing transaction, that these cases' facts must be recomputed, and
     recompute them once the transaction commits: one mark and one refresh per case and
-    transaction, however many rows of the case it writes."""
+    transaction, however many rows of the case it writes. ``written``: the model whose row
+    was written (``app_label.Model``), when the mark comes from one."""
     ids = {case_id for case_id in case_ids if case_id is not None}
     new_cases = _NEW_CASES.get()
     if new_cases is not None:
-        ids -= new_cases
+        ours = ids & new_cases.ids
+        if ours and (written not in IN_HAND or ours & new_cases.known.keys()):
+            new_cases.read |= ours
+        ids -= new_cases.ids
     callback = _callback_of_transaction() if connection.in_atomic_block else None
     if callback is not None:
         ids -= callback.ids
@@ -114,6 +145,15 @@ def pending_mark(case_ids: Iterable[UUID]) -> None:
         callback.ids |= ids
 
 
+def new_case_known(known: KnownCase) -> None:
+    """Inside ``facts_of_new_cases``, once every row of a new case is written: its writer's
+    rows in hand, from which its fact is computed without reading it back. Ignored for a case
+    the block is not writing."""
+    new_cases = _NEW_CASES.get()
+    if new_cases is not None and known.row["id"] in new_cases.ids:
+        new_cases.known[known.row["id"]] = known
+
+
 @contextmanager
 def facts_of_new_cases(case_ids: Iterable[UUID]) -> Iterator[None]:
     """Around the writing of cases that do not exist yet (the intake), inside its transaction:
@@ -121,25 +161,30 @@ def facts_of_new_cases(case_ids: Iterable[UUID]) -> Iterator[None]:
     rollup, when it ends, so they commit with the cases. No mark, no refresh after the commit:
     there is no moment at which the cases exist and their facts do not.
 
-    The facts are computed by ``contributions``, as every refresh computes them. A fact that
-    already exists for one of these cases is an error (its insert fails and the transaction
-    with it): the block is for new cases only. Writes of other cases inside the block are
-    marked and refreshed after the commit as usual. Nested blocks add their cases to the
-    outer one."""
+    The facts are computed by ``contributions``, as every refresh computes them, from the
+    rows the writer has in hand when it gives them (``new_case_known``) and nothing but rows
+    they cover was written for the case, from the database otherwise. A fact that already
+    exists for one of these cases is an error (its insert fails and the transaction with it):
+    the block is for new cases only. Writes of other cases inside the block are marked and
+    refreshed after the commit as usual. Nested blocks add their cases to the outer one."""
     if not connection.in_atomic_block:
         raise RuntimeError("facts_of_new_cases() must run inside the writing transaction")
     ids = set(case_ids)
     outer = _NEW_CASES.get()
     if outer is not None:
-        outer |= ids
+        outer.ids |= ids
         yield
         return
-    token = _NEW_CASES.set(ids)
+    new_cases = _NewCases(ids=ids)
+    token = _NEW_CASES.set(new_cases)
     try:
         yield
     finally:
         _NEW_CASES.reset(token)
-    _facts_insert(sorted(ids, key=str))
+    known = {
+        case_id: item for case_id, item in new_cases.known.items() if case_id not in new_cases.read
+    }
+    _facts_insert(sorted(ids, key=str), known=known)
 
 
 def _fact_of(contribution: Contribution) -> CaseFact:
@@ -152,11 +197,11 @@ def _fact_of(contribution: Contribution) -> CaseFact:
     )
 
 
-def _facts_insert(ids: list[UUID]) -> None:
+def _facts_insert(ids: list[UUID], *, known: dict[UUID, KnownCase] | None = None) -> None:
     """The facts of cases that have none, and their share of the rollup."""
     deltas: Counter[RollupKey] = Counter()
     facts = []
-    for contribution in contributions(ids).values():
+    for contribution in contributions(ids, known=known).values():
         deltas.update(_contribution_keys(contribution))
         facts.append(_fact_of(contribution))
     CaseFact.objects.bulk_create(facts)

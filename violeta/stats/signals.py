@@ -23,15 +23,20 @@ from violeta.cases.models import (
     Incident,
     StatusChange,
 )
-from violeta.cases.signals import cases_writing
+from violeta.cases.signals import WrittenCase, case_rows_written, cases_writing
 from violeta.detection.models import RiskAssessment
 from violeta.protocols.models import Deadline, ProtocolRun, StageChange
 from violeta.protocols.signals import deadline_flagged
 from violeta.referrals.models import Referral, ReferralEvent
 from violeta.sanctions.models import Measure, Procedure
 from violeta.sanctions.signals import measures_changed
-from violeta.stats.facts import SUBJECT
-from violeta.stats.services import fact_remove, facts_of_new_cases, pending_mark
+from violeta.stats.facts import SUBJECT, known_case
+from violeta.stats.services import (
+    fact_remove,
+    facts_of_new_cases,
+    new_case_known,
+    pending_mark,
+)
 
 
 def _case_of_run(run: ProtocolRun) -> UUID | None:
@@ -41,11 +46,11 @@ def _case_of_run(run: ProtocolRun) -> UUID | None:
 
 
 def _on_case(sender: Any, instance: Case, **kwargs: Any) -> None:
-    pending_mark([instance.pk])
+    pending_mark([instance.pk], written=sender._meta.label)
 
 
 def _on_case_child(sender: Any, instance: Any, **kwargs: Any) -> None:
-    pending_mark([instance.case_id])
+    pending_mark([instance.case_id], written=sender._meta.label)
 
 
 def _on_referral_event(sender: Any, instance: ReferralEvent, **kwargs: Any) -> None:
@@ -59,7 +64,7 @@ def _on_run_row(sender: Any, instance: Any, **kwargs: Any) -> None:
         run = instance.run
     else:
         run = ProtocolRun.objects.only("subject_type", "subject_id").get(pk=instance.run_id)
-    pending_mark([_case_of_run(run)])  # type: ignore[list-item]
+    pending_mark([_case_of_run(run)], written=sender._meta.label)  # type: ignore[list-item]
 
 
 def _on_deadline_flagged(sender: Any, run: ProtocolRun, **kwargs: Any) -> None:
@@ -81,13 +86,28 @@ def _on_classification(
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
     if not reverse:
-        pending_mark([instance.case_id])
+        pending_mark([instance.case_id], written=sender._meta.label)
     elif pk_set:
-        pending_mark(Incident.objects.filter(pk__in=pk_set).values_list("case_id", flat=True))
+        pending_mark(
+            Incident.objects.filter(pk__in=pk_set).values_list("case_id", flat=True),
+            written=sender._meta.label,
+        )
 
 
 def _on_cases_writing(sender: Any, case_ids: list[UUID], **kwargs: Any) -> Any:
     return facts_of_new_cases(case_ids)
+
+
+def _on_case_rows_written(sender: Any, written: WrittenCase, **kwargs: Any) -> None:
+    new_case_known(
+        known_case(
+            case=written.case,
+            parties=written.parties,
+            violence_types=written.violence_types,
+            violence_modalities=written.violence_modalities,
+            consents=written.consents,
+        )
+    )
 
 
 def _on_case_delete(sender: Any, instance: Case, **kwargs: Any) -> None:
@@ -98,6 +118,7 @@ def connect() -> None:
     post_save.connect(_on_case, sender=Case, dispatch_uid="stats_case")
     pre_delete.connect(_on_case_delete, sender=Case, dispatch_uid="stats_case_delete")
     cases_writing.connect(_on_cases_writing, dispatch_uid="stats_cases_writing")
+    case_rows_written.connect(_on_case_rows_written, dispatch_uid="stats_case_rows_written")
     for model in (
         CaseParty,
         Incident,

@@ -45,7 +45,7 @@ from violeta.cases.services.context import (
 from violeta.cases.services.guidelines import guidelines_refresh
 from violeta.cases.services.team import assignment_add
 from violeta.cases.shared_reads import case_parties_known, case_rows_shared
-from violeta.cases.signals import cases_written
+from violeta.cases.signals import WrittenCase, case_rows_written, cases_written
 from violeta.catalogs.models import Dependencia, Institution, ViolenceModality, ViolenceType
 from violeta.catalogs.selectors import vulnerable_groups
 from violeta.crypto.fields import mark_saved
@@ -334,6 +334,20 @@ def case_register(
             )
         for party in parties[1 : 1 + len(accused)]:
             repeat_accused_detect(party=party)
+        # Every row of the case is written: what other apps keep beside it (its statistics)
+        # is computed from these instead of reading them back.
+        case_rows_written.send(
+            sender=Case,
+            written=WrittenCase(
+                case=case,
+                parties=parties,
+                violence_types=[kind for _i, facts in built for kind in facts.violence_types],
+                violence_modalities=[
+                    kind for _i, facts in built for kind in facts.violence_modalities
+                ],
+                consents={str(purpose): granted for purpose, granted in (consents or {}).items()},
+            ),
+        )
     return Registration(
         case=case,
         registrant_may_open=new_case_visible_to(

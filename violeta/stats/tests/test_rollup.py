@@ -629,3 +629,164 @@ def test_many_changed_cells_are_added_in_statements_of_a_bounded_size(
     assert rollup(Dimension.CASES) == {"": 3}
     assert rollup(Dimension.TYPE) == {"fisica": 3, "sexual": 3}
     assert rollup_differences() == {}
+
+
+def _new_case_in_block(worker: Any, write: Any) -> Case:
+    """A case written inside its own ``facts_of_new_cases`` block, her first person affected
+    30 years old and no consent recorded; ``write(case, parties)`` runs in the block after."""
+    from django.db import transaction
+
+    from violeta.cases.models import CaseParty, PartyKind
+    from violeta.cases.services import folio_next
+    from violeta.stats.services import facts_of_new_cases
+
+    case = Case(
+        folio=folio_next(),
+        dependencia=worker.dependencia,
+        registered_by=worker,
+        account="Relato de prueba.",
+    )
+    with transaction.atomic(), facts_of_new_cases([case.pk]):
+        case.save()
+        party = CaseParty.objects.create(
+            case=case, kind=PartyKind.AFECTADA, display_name="Persona Afectada", age=30
+        )
+        write(case, [party])
+    return case
+
+
+def _known(case: Case, parties: Any, *, consent: bool) -> None:
+    from violeta.stats.facts import known_case
+    from violeta.stats.services import new_case_known
+
+    new_case_known(
+        known_case(
+            case=case,
+            parties=parties,
+            violence_types=[],
+            violence_modalities=[],
+            consents={"estadistica": consent},
+        )
+    )
+
+
+def test_a_new_cases_fact_comes_from_the_rows_its_writer_gives_without_reading_them(
+    worker: Any,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # The writer says she consented (nothing in the database says so): what it gives is used.
+    with CaptureQueriesContext(connection) as captured:
+        case = _new_case_in_block(worker, lambda case, parties: _known(case, parties, consent=True))
+    assert not [q for q in captured.captured_queries if "statistics_consent" in q["sql"]]
+    fact = CaseFact.objects.get(case=case)
+    assert fact.counted
+    assert ["edad", "30-44", 1] in fact.cells
+
+
+@pytest.mark.parametrize("order", ["before", "after"])
+def test_a_row_the_given_rows_do_not_cover_makes_the_new_case_read_back(
+    worker: Any, order: str
+) -> None:
+    """A risk assessment written for the new case, before or after its writer gives its rows:
+    the fact is read from the database (no consent there: not counted)."""
+
+    def write(case: Case, parties: Any) -> None:
+        if order == "before":
+            risk_add(case, user=worker, level="alto")
+        _known(case, parties, consent=True)
+        if order == "after":
+            risk_add(case, user=worker, level="alto")
+
+    case = _new_case_in_block(worker, write)
+    assert not CaseFact.objects.get(case=case).counted
+    assert not RollupCell.objects.exists()
+
+
+def test_a_covered_row_written_after_the_given_rows_makes_the_new_case_read_back(
+    worker: Any,
+) -> None:
+    def write(case: Case, parties: Any) -> None:
+        _known(case, parties, consent=True)
+        consent_give(case, purpose="estadistica", granted=False)
+
+    case = _new_case_in_block(worker, write)
+    assert not CaseFact.objects.get(case=case).counted
+    assert rollup(Dimension.CASES) == {}
+
+
+INTAKES = st.fixed_dictionaries(
+    {
+        "age": st.one_of(st.none(), st.integers(min_value=0, max_value=95)),
+        "age_range": st.sampled_from(["", "0-11", "18-29", "60+"]),
+        "consent": st.sampled_from([True, False, None]),
+        "incidents": st.lists(
+            st.tuples(
+                st.sets(
+                    st.sampled_from(["fisica", "sexual", "psicologica", "economica"]), min_size=1
+                ),
+                st.sets(st.sampled_from(["familiar", "laboral_docente", "comunidad"])),
+            ),
+            max_size=3,
+        ),
+        "attends": st.booleans(),
+    }
+)
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(intake=INTAKES)
+def test_an_intakes_fact_from_the_rows_in_hand_equals_the_one_read_back(
+    worker: Any, intake: dict[str, Any]
+) -> None:
+    """Whatever she told at intake, the fact written from the rows in hand is the one the
+    database gives for the same case, and the intake reads neither back."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from violeta.accounts.roles import Role
+    from violeta.cases.models import ConsentPurpose
+    from violeta.cases.services import IncidentFacts, PartyFacts, case_register
+    from violeta.catalogs.models import ViolenceModality, ViolenceType
+    from violeta.stats.facts import contributions
+
+    actor = worker
+    if intake["attends"]:  # atención assigns herself: another row beside the case
+        actor = UserFactory(role=Role.ATENCION, dependencia=worker.dependencia)
+    with CaptureQueriesContext(connection) as captured:
+        case = case_register(
+            actor=actor,
+            dependencia=Dependencia.objects.get(pk=actor.dependencia_id),
+            account="Relato de prueba.",
+            affected=PartyFacts(
+                display_name="Persona Afectada",
+                age=intake["age"],
+                age_range="" if intake["age"] is not None else intake["age_range"],
+            ),
+            accused=[PartyFacts(display_name="Persona Señalada")],
+            incidents=[
+                IncidentFacts(
+                    violence_types=list(ViolenceType.objects.filter(code__in=types)),
+                    violence_modalities=list(ViolenceModality.objects.filter(code__in=modalities)),
+                )
+                for types, modalities in intake["incidents"]
+            ],
+            consents=(
+                {} if intake["consent"] is None else {ConsentPurpose.ESTADISTICA: intake["consent"]}
+            ),
+        ).case
+    assert not [q for q in captured.captured_queries if "statistics_consent" in q["sql"]]
+    fact = CaseFact.objects.get(case=case)
+    fresh = contributions([case.pk])[case.pk]
+    assert (fact.counted, fact.month, fact.dependencia) == (
+        fresh.counted,
+        fresh.month,
+        fresh.dependencia,
+    )
+    assert fact.cells == fresh.as_rows()
+    assert rollup_differences() == {}
