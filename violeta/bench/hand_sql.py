@@ -388,10 +388,12 @@ def intake(request: BenchRequest, *, actor: Any) -> Statements:
     party_rows = ", ".join([row] * parties)
     party_args: list[Any] = []
     empty = sealed("")
+    party_ids = [str(uuid.uuid4()) for _ in range(parties)]
+    accused_party = party_ids[1]
     for index in range(parties):
         kind = ["persona_afectada", "persona_senalada", "testigo"][index]
         party_args += [
-            str(uuid.uuid4()),
+            party_ids[index],
             keys[index + 1],
             case,
             kind,
@@ -410,6 +412,7 @@ def intake(request: BenchRequest, *, actor: Any) -> Statements:
     types = data.get("hecho-0-violence_types") or []
     modalities = data.get("hecho-0-violence_modalities") or []
     incident = str(uuid.uuid4())
+    folio = f"B-{uuid.uuid4().hex[:24]}"
     # Her statistics, computed from the form in hand: as many cells as the real ones (the
     # case, its status, risk, age, first attention, each type and modality), with codes of
     # their sizes.
@@ -445,7 +448,7 @@ def intake(request: BenchRequest, *, actor: Any) -> Statements:
             "'solicitud')",
             [
                 case,
-                f"B-{uuid.uuid4().hex[:24]}",
+                folio,
                 now,
                 sealed(data.get("account", "")),
                 keys[0],
@@ -500,10 +503,26 @@ def intake(request: BenchRequest, *, actor: Any) -> Statements:
             ["atencion", now, case, actor.pk, "estadistica", now, case, actor.pk],
         ),
         (
-            # The same person accused in other cases, through the blind indexes.
-            "SELECT case_id FROM cases_caseparty WHERE kind = 'persona_senalada' "
-            "AND name_bidx = %s AND case_id <> %s",
-            ["0" * 32, case],
+            # The same person accused in other cases, through the blind index of her name: the
+            # links, and coordinación's notices (but to a party of those cases), in one.
+            "WITH found AS (SELECT id, case_id FROM cases_caseparty "
+            "WHERE kind = 'persona_senalada' AND name_bidx = %s AND case_id <> %s), "
+            "linked AS (INSERT INTO cases_repeataccused (party_id, other_id, basis, detected_at) "
+            "SELECT %s, id, 'nombre', %s FROM found ON CONFLICT DO NOTHING) "
+            "INSERT INTO notifications_notification (recipient_id, kind, folio, actor_name, "
+            "created_at) SELECT u.id, 'repeat_accused', %s, '', %s FROM accounts_user u "
+            "WHERE u.role = 'coordinacion' AND u.is_active AND EXISTS (SELECT 1 FROM found) "
+            "AND NOT EXISTS (SELECT 1 FROM cases_caseparty p WHERE p.user_id = u.id "
+            "AND (p.case_id = %s OR p.case_id IN (SELECT case_id FROM found)))",
+            [
+                blind_index("name", data.get("senalada-0-display_name", "")),
+                case,
+                accused_party,
+                now,
+                folio,
+                now,
+                case,
+            ],
         ),
         (
             "WITH run AS (INSERT INTO protocols_protocolrun (subject_type, subject_id, stage, "
