@@ -49,6 +49,7 @@ from violeta.cases.selectors import cases_assigned_to, cases_visible_to
 from violeta.catalogs.models import CatalogEntry, Dependencia, ViolenceModality, ViolenceType
 from violeta.catalogs.selectors import reference_read
 from violeta.crypto.blind_index import blind_index
+from violeta.db import AnyOf
 from violeta.protocols.models import Deadline
 from violeta.protocols.selectors_definitions import protocol_version_ids, protocol_versions
 from violeta.protocols.services_definitions import protocol_definition
@@ -299,7 +300,7 @@ def _due_first_candidates(cases: QuerySet[Case], *, user: Any, first: int) -> Qu
         )
         if len(candidates) > DUE_FIRST_INLINE:
             return cases.filter(Q(next_deadline_at__lt=day_end) | mine)
-        return cases.filter(pk__in=candidates)
+        return cases.filter(AnyOf(F("pk"), candidates))
     missing = first - len(dated)
     newest = list(
         others.filter(next_deadline_at__isnull=True)
@@ -312,7 +313,7 @@ def _due_first_candidates(cases: QuerySet[Case], *, user: Any, first: int) -> Qu
         if len(newest) == missing:
             undated &= Q(registered_at__gte=newest[-1][1])
         return cases.filter(Q(next_deadline_at__isnull=False) | undated | mine)
-    return cases.filter(pk__in=candidates)
+    return cases.filter(AnyOf(F("pk"), candidates))
 
 
 def inbox_cases(*, user: Any, filters: InboxFilters, first: int | None = None) -> QuerySet[Case]:
