@@ -107,3 +107,16 @@ def test_attachments_dir_moves_the_attachments_storage(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(elsewhere)
+
+
+def test_the_wsgi_application_keeps_its_startup_objects_out_of_full_collections(tmp_path):
+    result = load_settings(
+        tmp_path,
+        show="__import__('gc').get_freeze_count() > 1000, "
+        "__import__('violeta.config.wsgi', fromlist=['application']).application is not None, "
+        "__import__('gc').get_freeze_count() > 1000",
+        SECRET_KEY="k" * 60,
+    )
+    assert result.returncode == 0, result.stderr
+    # Nothing is frozen before the entry point is imported; its objects are after.
+    assert result.stdout.split() == ["False", "True", "True"]
