@@ -146,3 +146,13 @@ def test_the_rehearsal_runs_a_statement_for_each_parameter_set_and_keeps_nothing
 
     assert seconds > 0
     assert not ContentType.objects.filter(app_label="ensayo").exists()
+
+
+def test_the_measured_requests_run_with_what_came_before_frozen_and_then_it_thaws() -> None:
+    import gc
+
+    before = gc.get_freeze_count()
+    history = [[object()] for _ in range(1000)]  # what the harness has recorded so far
+    with harness._history_frozen():
+        assert gc.get_freeze_count() >= before + len(history)
+    assert gc.get_freeze_count() == 0
