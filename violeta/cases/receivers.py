@@ -1,10 +1,11 @@
 """Rows derived from others, kept equal to them inside the writer's transaction.
 
-- ``Case.next_deadline_at``: the earliest unmet deadline of the case's run. Deadlines are
+- ``Case.next_deadline_at``: the earliest unmet deadline of the case's run (and the same on
+  each of its active assignments, ``CaseAssignment.next_deadline_at``). Deadlines are
   written by the protocol engine, which knows nothing of cases: it creates them with ``save``
   (post_save), and marks a stage's deadlines met with one bulk update, after which it sends
   ``protocols.signals.deadlines_met``. Each recomputes the column for the run's case in one
-  UPDATE.
+  UPDATE, and copies it to the case's active assignments in another.
 - ``Case.run_protocol`` and ``Case.run_stage``: the version and current stage of the case's
   run. The engine records every stage a run enters, its first included, as a ``StageChange``
   (post_save); each sets the two columns of the run's case in one UPDATE.
@@ -24,8 +25,18 @@ from typing import Any
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from violeta.cases.models import Case, CaseViolenceModality, CaseViolenceType, Incident
-from violeta.cases.selectors_inbox import CASE_SUBJECT, next_deadline_of_case
+from violeta.cases.models import (
+    Case,
+    CaseAssignment,
+    CaseViolenceModality,
+    CaseViolenceType,
+    Incident,
+)
+from violeta.cases.selectors_inbox import (
+    CASE_SUBJECT,
+    case_next_deadline,
+    next_deadline_of_case,
+)
 from violeta.protocols.models import Deadline, ProtocolRun, StageChange
 from violeta.protocols.signals import deadlines_met
 
@@ -42,8 +53,13 @@ def _case_of(run: ProtocolRun) -> QuerySet[Case]:
 
 
 def next_deadline_refresh(*, run: ProtocolRun) -> None:
-    """Recompute the next deadline of the case that ``run`` runs on (if it runs on a case)."""
-    _case_of(run).update(next_deadline_at=Subquery(next_deadline_of_case(OuterRef("pk"))))
+    """Recompute the next deadline of the case that ``run`` runs on (if it runs on a case),
+    and give it to the case's active assignments."""
+    case = _case_of(run)
+    if case.update(next_deadline_at=Subquery(next_deadline_of_case(OuterRef("pk")))):
+        CaseAssignment.objects.filter(case__in=case, ended_at__isnull=True).update(
+            next_deadline_at=Subquery(case_next_deadline(OuterRef("case_id")))
+        )
 
 
 def run_stage_refresh(*, run: ProtocolRun, stage: str) -> None:

@@ -174,6 +174,7 @@ ROW_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     ASSIGNMENT: (
         "case_id", "user_id", "attends_id", "kind", "assigned_by_id", "assigned_at", "ended_at",
+        "next_deadline_at",
     ),
     SESSION: (
         "id", "data_key_id", "case_id", "service", "held_at", "mode", "interpreter_present",

@@ -391,6 +391,12 @@ class CaseAssignment(models.Model):
     )
     assigned_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # The case's ``next_deadline_at`` while the assignment is active, kept with it by the same
+    # receivers (cases.receivers): "vence primero" in "mine" then walks the worker's own
+    # deadlines in order, however many cases she holds.
+    next_deadline_at = models.DateTimeField(
+        _("próximo plazo del protocolo"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("asignación")
@@ -408,7 +414,12 @@ class CaseAssignment(models.Model):
                 fields=["user", "case"],
                 condition=Q(ended_at__isnull=True),
                 name="assignment_active_user_idx",
-            )
+            ),
+            models.Index(
+                fields=["user", "next_deadline_at", "case"],
+                condition=Q(ended_at__isnull=True, next_deadline_at__isnull=False),
+                name="assignment_user_deadline_idx",
+            ),
         ]
 
     def __str__(self) -> str:

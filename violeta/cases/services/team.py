@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,7 @@ from violeta.cases.models import (
     PartyKind,
 )
 from violeta.cases.selectors import case_reading, is_party
+from violeta.cases.selectors_inbox import case_next_deadline
 from violeta.cases.services.consent import consent_require
 from violeta.notifications.models import NotificationKind
 from violeta.notifications.services import notifications_send
@@ -118,7 +119,13 @@ def assignment_add(
     ):
         raise ValidationError(_("Esa persona ya está asignada a este caso."), code="duplicate")
     assignment = CaseAssignment.objects.create(
-        case=case, user=user, attends=attends, kind=kind, assigned_by=actor
+        case=case,
+        user=user,
+        attends=attends,
+        kind=kind,
+        assigned_by=actor,
+        # The case's next deadline, which the assignment keeps while active.
+        next_deadline_at=Subquery(case_next_deadline(case.pk)),
     )
     audit_record(action="assign", target=case, detail={"user": user.pk, "kind": str(kind)})
     return assignment

@@ -47,6 +47,7 @@ class Story:
         "affected",
         "affected_party",
         "assigned",
+        "assignment_rows",
         "closed_at",
         "comite_at",
         "comite_ok",
@@ -79,6 +80,9 @@ class Story:
     affected_party: str
     # (atención user id, since when): who attends her
     assigned: list[tuple[int, int]]
+    # Her assignments' rows but their last column (the case's next deadline while active),
+    # written once the protocol has set it: (row, is active)
+    assignment_rows: list[tuple[str, bool]]
     closed_at: int | None
     comite_at: int | None
     comite_ok: bool

@@ -34,6 +34,7 @@ class ChunkGenerator(People, Protocol, Care, Sanctions):
         self.origin(c)
         self.parties(c)
         self.incidents(c)
+        c.assignment_rows = []
         self.assignments(c)
         self.protocol(c)
         self.guidelines(c)
@@ -103,6 +104,10 @@ class ChunkGenerator(People, Protocol, Care, Sanctions):
             f"{w.protocol.version_id}\t{c.stage}"
         )
         self.out[t.TAKING].append(f"{c.hex}\t{c.registrant}\t{self.ts(c.t0)}\tregistro")
+        # An active assignment keeps the case's next deadline; an ended one, none.
+        self.out[t.ASSIGNMENT].extend(
+            f"{row}\t{c.next_deadline if active else N}" for row, active in c.assignment_rows
+        )
 
     def account(self, c: Story) -> str:
         rng = self.rng

@@ -392,7 +392,7 @@ class People(GeneratorBase):
         once the IMM takes it; a second specialty joins in about a third of the cases."""
         rng = self.rng
         w = self.w
-        rows = self.out[t.ASSIGNMENT]
+        rows = c.assignment_rows
         coordinator = self.one(w.staff.coordinacion)
         if c.registrant_role == Role.ATENCION:
             first_user, since, by = c.registrant, c.t0, c.registrant
@@ -410,8 +410,11 @@ class People(GeneratorBase):
             if ended > w.now:
                 ended = None
         rows.append(
-            f"{c.hex}\t{first_user}\t{c.affected_party}\t{specialty}\t{by}\t{self.ts(since)}\t"
-            f"{self.tsn(ended)}"
+            (
+                f"{c.hex}\t{first_user}\t{c.affected_party}\t{specialty}\t{by}\t"
+                f"{self.ts(since)}\t{self.tsn(ended)}",
+                ended is None,
+            )
         )
         if ended is None:
             c.assigned.append((first_user, since))
@@ -420,8 +423,11 @@ class People(GeneratorBase):
             if others:
                 successor = self.one(others)
                 rows.append(
-                    f"{c.hex}\t{successor}\t{c.affected_party}\t{specialty}\t{coordinator}\t"
-                    f"{self.ts(ended)}\t{N}"
+                    (
+                        f"{c.hex}\t{successor}\t{c.affected_party}\t{specialty}\t"
+                        f"{coordinator}\t{self.ts(ended)}\t{N}",
+                        True,
+                    )
                 )
                 c.assigned.append((successor, ended))
         if rng.random() < 0.35:
@@ -430,7 +436,10 @@ class People(GeneratorBase):
             when = self.after(since, (5 * DAY, 1.0))
             if when <= w.now:
                 rows.append(
-                    f"{c.hex}\t{second}\t{c.affected_party}\t{specialty2}\t{coordinator}\t"
-                    f"{self.ts(when)}\t{N}"
+                    (
+                        f"{c.hex}\t{second}\t{c.affected_party}\t{specialty2}\t"
+                        f"{coordinator}\t{self.ts(when)}\t{N}",
+                        True,
+                    )
                 )
                 c.assigned.append((second, when))

@@ -215,6 +215,17 @@ def test_each_case_keeps_its_earliest_unmet_deadline(synthetic: Any) -> None:
     assert kept == {pk: earliest.get(pk) for pk in kept}
 
 
+def test_each_active_assignment_keeps_its_cases_next_deadline(synthetic: Any) -> None:
+    from violeta.cases.models import CaseAssignment
+
+    active = CaseAssignment.objects.filter(ended_at__isnull=True)
+    kept = list(active.values_list("next_deadline_at", "case__next_deadline_at"))
+    assert any(mine is not None for mine, _case in kept)
+    assert all(mine == case for mine, case in kept)
+    ended = CaseAssignment.objects.filter(ended_at__isnull=False)
+    assert not ended.filter(next_deadline_at__isnull=False).exists()
+
+
 def test_each_case_keeps_its_runs_version_and_stage(synthetic: Any) -> None:
     runs = {
         subject_id: (protocol_id, stage)
