@@ -49,6 +49,9 @@ class LoadReport:
     rows: dict[str, int] = dataclasses.field(default_factory=dict)
     seconds: float = 0.0
     load_seconds: float = 0.0
+    # Of ``load_seconds``, the time this process spent handing rows to the database (COPY),
+    # while the workers went on generating the next ones.
+    write_seconds: float = 0.0
     index_seconds: float = 0.0
     analyze_seconds: float = 0.0
     rebuilt_indexes: bool = False
@@ -277,7 +280,9 @@ def load(
             def take(result: tuple[int, dict[str, bytes], dict[str, int]]) -> None:
                 nonlocal done
                 cases, data, rows = result
+                writing = time.monotonic()
                 writer.write(data)
+                report.write_seconds += time.monotonic() - writing
                 for name, n in rows.items():
                     report.rows[name] = report.rows.get(name, 0) + n
                 done += cases

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 from typing import Any
 
 import pytest
@@ -121,8 +122,10 @@ def test_postgres_rebuild_restores_every_index_and_key(catalogs: None, frozen: A
             return [*indexes, *cursor.fetchall()]
 
     before = schema()
-    generate(cases=30, indexes="rebuild")
+    out, _err = generate(cases=30, indexes="rebuild")
     assert schema() == before
+    # The report says how long the rows took, and how much of that the database took.
+    assert re.search(r"Filas: [\d.]+ s \([\d.]+ s de ellas entregándolas a la base de datos\)", out)
 
 
 def test_calendar_counts_business_days_as_the_protocols_do(catalogs: None, frozen: Any) -> None:
