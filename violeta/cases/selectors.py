@@ -47,10 +47,12 @@ def _is_party(user: Any) -> Exists:
     return Exists(CaseParty.objects.filter(case=OuterRef("pk"), user=user))
 
 
-def _assigned(user: Any) -> Exists:
-    return Exists(
-        CaseAssignment.objects.filter(case=OuterRef("pk"), user=user, ended_at__isnull=True)
-    )
+def _assigned(user: Any, *, with_deadline: bool = False) -> Exists:
+    active = CaseAssignment.objects.filter(case=OuterRef("pk"), user=user, ended_at__isnull=True)
+    if with_deadline:
+        # An active assignment keeps its case's next deadline (cases.receivers).
+        active = active.filter(next_deadline_at__isnull=False)
+    return Exists(active)
 
 
 def _emergency(user: Any) -> Exists:
@@ -106,17 +108,25 @@ def cases_visible_to(*, user: Any, parties_first: bool = False) -> QuerySet[Case
     return cases.filter(access)
 
 
-def cases_assigned_to(*, user: Any, parties_first: bool = False) -> QuerySet[Case]:
+def cases_assigned_to(
+    *, user: Any, parties_first: bool = False, with_deadline: bool = False
+) -> QuerySet[Case]:
     """The cases the user is actively assigned to: exactly ``cases_visible_to(user=user)``
     narrowed to her active assignments (an assignment already makes a case visible to her).
 
     Written without the "assigned or emergency access" alternative of ``cases_visible_to``, so
     that the database can test her assignment with one index probe per case; with the
     alternative it builds a hash of every case she was ever assigned, first.
+
+    ``with_deadline``: only those with a protocol deadline, found through her assignments,
+    which keep their cases' next deadlines under an index of their own (a few of her cases,
+    however many she holds).
     """
     if not roles.handles_cases(user):
         return Case.objects.none()
-    return _not_party(user, read_first=parties_first).filter(_assigned(user))
+    return _not_party(user, read_first=parties_first).filter(
+        _assigned(user, with_deadline=with_deadline)
+    )
 
 
 @dataclasses.dataclass(frozen=True)

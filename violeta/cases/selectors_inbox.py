@@ -39,7 +39,6 @@ from django.utils.translation import gettext_lazy as _
 from violeta.accounts import roles
 from violeta.cases.models import (
     Case,
-    CaseAssignment,
     CaseParty,
     CaseStatus,
     CaseTask,
@@ -266,7 +265,7 @@ def _identifier_match(q: str) -> Q:
 
 
 def _due_first_candidates(
-    cases: QuerySet[Case], *, user: Any, first: int, assigned_only: bool
+    cases: QuerySet[Case], *, user: Any, first: int, dated: QuerySet[Case] | None = None
 ) -> QuerySet[Case]:
     """``cases`` narrowed to a set that holds their first ``first`` in "due first" order.
 
@@ -278,8 +277,8 @@ def _due_first_candidates(
     the ``first``-th of them; and, if fewer than ``first`` have a deadline, the newest of those
     without one, enough to make up ``first``. The caller's order then sorts a few hundred rows.
 
-    In "mine" (``assigned_only``) the cases with a deadline are found from her own active
-    assignments, which keep their cases' next deadlines under an index in that order.
+    ``dated``: the same cases as ``cases`` among those with a deadline, found another way
+    (in "mine", through her assignments that keep their cases' next deadlines).
 
     The candidates are read as ids (up to ``DUE_FIRST_INLINE``), so that the count and the
     page look up those cases by key instead of walking the index and testing each case
@@ -294,29 +293,20 @@ def _due_first_candidates(
     if len(task_cases) > TASK_CASES_INLINE:
         return cases
     others = cases.exclude(pk__in=task_cases)
-    if assigned_only:
-        # Her cases: her active assignments keep their cases' next deadlines, under an index
-        # in that order, so her first ones are walked and each case is tested by key, however
-        # many cases she holds (walking the cases' deadlines instead tests her assignment on
-        # each, and hashing her assignments reads them all).
-        dated = list(
-            CaseAssignment.objects.filter(
-                user=user, ended_at__isnull=True, next_deadline_at__isnull=False
-            )
-            .filter(Exists(others.filter(pk=OuterRef("case_id"))))
-            .order_by("next_deadline_at", "case_id")
-            .values_list("case_id", "next_deadline_at")[:first]
-        )
-    else:
-        dated = list(
-            others.filter(next_deadline_at__isnull=False)
-            .order_by("next_deadline_at", "pk")
-            .values_list("pk", "next_deadline_at")[:first]
-        )
-    candidates = {pk for pk, _due in dated} | set(task_cases)
+    with_deadline = (
+        others.filter(next_deadline_at__isnull=False)
+        if dated is None
+        else dated.exclude(pk__in=task_cases).filter(next_deadline_at__isnull=False)
+    )
+    first_dated = list(
+        with_deadline.order_by("next_deadline_at", "pk").values_list("pk", "next_deadline_at")[
+            :first
+        ]
+    )
+    candidates = {pk for pk, _due in first_dated} | set(task_cases)
     mine = Q(pk__in=task_cases)
-    if len(dated) == first:
-        last_due = dated[-1][1]
+    if len(first_dated) == first:
+        last_due = first_dated[-1][1]
         day_end = _day_start(timezone.localtime(last_due).date() + datetime.timedelta(days=1))
         # The rest of that day: within a day the order is the newest first, not the hour.
         candidates.update(
@@ -327,7 +317,7 @@ def _due_first_candidates(
         if len(candidates) > DUE_FIRST_INLINE:
             return cases.filter(Q(next_deadline_at__lt=day_end) | mine)
         return cases.filter(AnyOf(F("pk"), candidates))
-    missing = first - len(dated)
+    missing = first - len(first_dated)
     newest = list(
         others.filter(next_deadline_at__isnull=True)
         .order_by("-registered_at", "-pk")
@@ -367,62 +357,71 @@ def inbox_cases(*, user: Any, filters: InboxFilters, first: int | None = None) -
         cases = cases_assigned_to(user=user, parties_first=True)
     else:
         cases = cases_visible_to(user=user, parties_first=True)
-    if filters.status != StatusFilter.ALL:
-        cases = cases.filter(status=filters.status.value)
-    # Catalog codes are turned into row ids first (one small query each, remembered under the
-    # catalogs' token): every version of an entry shares its code, and with the ids in the
-    # query the planner can use its statistics of each id. With a join to the catalog instead
-    # it guesses, and may read every incident of a million cases to find a type nobody uses.
-    if filters.dependencia:
-        cases = cases.filter(dependencia__in=_ids(Dependencia, code=filters.dependencia))
-    if filters.flags:
-        cases = cases.filter(**{flag.value: True for flag in filters.flags})
-    if filters.stage is not None:
-        protocol_code, stage_code = filters.stage
-        versions = protocol_version_ids(code=protocol_code)
-        # The case keeps its run's version and stage (cases.receivers), under an index.
-        cases = cases.filter(run_stage=stage_code, run_protocol__in=versions)
-    # Each case's types and modalities are kept per case (CaseViolenceType, ...Modality),
-    # indexed by the catalog entry: the database starts from the entry's cases, which for a
-    # rare type are few, instead of testing every case's incidents.
-    if filters.violence_type is not None:
-        law, code = filters.violence_type
-        types = _ids(ViolenceType, law=law, code=code)
-        cases = cases.filter(
-            pk__in=CaseViolenceType.objects.filter(violence_type__in=types).values("case_id")
-        )
-    if filters.violence_modality is not None:
-        law, code = filters.violence_modality
-        modalities = _ids(ViolenceModality, law=law, code=code)
-        cases = cases.filter(
-            pk__in=CaseViolenceModality.objects.filter(violence_modality__in=modalities).values(
-                "case_id"
+
+    def narrowed(cases: QuerySet[Case]) -> QuerySet[Case]:
+        if filters.status != StatusFilter.ALL:
+            cases = cases.filter(status=filters.status.value)
+        # Catalog codes are turned into row ids first (one small query each, remembered under the
+        # catalogs' token): every version of an entry shares its code, and with the ids in the
+        # query the planner can use its statistics of each id. With a join to the catalog instead
+        # it guesses, and may read every incident of a million cases to find a type nobody uses.
+        if filters.dependencia:
+            cases = cases.filter(dependencia__in=_ids(Dependencia, code=filters.dependencia))
+        if filters.flags:
+            cases = cases.filter(**{flag.value: True for flag in filters.flags})
+        if filters.stage is not None:
+            protocol_code, stage_code = filters.stage
+            versions = protocol_version_ids(code=protocol_code)
+            # The case keeps its run's version and stage (cases.receivers), under an index.
+            cases = cases.filter(run_stage=stage_code, run_protocol__in=versions)
+        # Each case's types and modalities are kept per case (CaseViolenceType, ...Modality),
+        # indexed by the catalog entry: the database starts from the entry's cases, which for a
+        # rare type are few, instead of testing every case's incidents.
+        if filters.violence_type is not None:
+            law, code = filters.violence_type
+            types = _ids(ViolenceType, law=law, code=code)
+            cases = cases.filter(
+                pk__in=CaseViolenceType.objects.filter(violence_type__in=types).values("case_id")
             )
-        )
-    if filters.due == DueFilter.SOON:
-        last_day = today + datetime.timedelta(days=filters.due_days)
-        cases = cases.filter(
-            _deadline_or_task(
-                user=user,
-                deadlines=Q(
-                    next_deadline_at__gte=now,
-                    next_deadline_at__lt=_day_start(last_day + datetime.timedelta(days=1)),
-                ),
-                tasks=Q(due_on__gte=today, due_on__lte=last_day),
+        if filters.violence_modality is not None:
+            law, code = filters.violence_modality
+            modalities = _ids(ViolenceModality, law=law, code=code)
+            cases = cases.filter(
+                pk__in=CaseViolenceModality.objects.filter(violence_modality__in=modalities).values(
+                    "case_id"
+                )
             )
-        )
-    elif filters.due == DueFilter.OVERDUE:
-        cases = cases.filter(
-            _deadline_or_task(
-                user=user, deadlines=Q(next_deadline_at__lt=now), tasks=Q(due_on__lt=today)
+        if filters.due == DueFilter.SOON:
+            last_day = today + datetime.timedelta(days=filters.due_days)
+            cases = cases.filter(
+                _deadline_or_task(
+                    user=user,
+                    deadlines=Q(
+                        next_deadline_at__gte=now,
+                        next_deadline_at__lt=_day_start(last_day + datetime.timedelta(days=1)),
+                    ),
+                    tasks=Q(due_on__gte=today, due_on__lte=last_day),
+                )
             )
-        )
-    if filters.searches:
-        cases = cases.filter(_identifier_match(filters.q))
+        elif filters.due == DueFilter.OVERDUE:
+            cases = cases.filter(
+                _deadline_or_task(
+                    user=user, deadlines=Q(next_deadline_at__lt=now), tasks=Q(due_on__lt=today)
+                )
+            )
+        if filters.searches:
+            cases = cases.filter(_identifier_match(filters.q))
+        return cases
+
+    cases = narrowed(cases)
     if filters.order == Order.DUE_FIRST and first is not None:
-        cases = _due_first_candidates(
-            cases, user=user, first=first, assigned_only=scope == Scope.MINE
-        )
+        dated = None
+        if scope == Scope.MINE:
+            # Her cases with a deadline found through her assignments that keep it (a few
+            # thousand at the most, under their own index), not by testing her assignment on
+            # every case with a deadline.
+            dated = narrowed(cases_assigned_to(user=user, parties_first=True, with_deadline=True))
+        cases = _due_first_candidates(cases, user=user, first=first, dated=dated)
     return _inbox_annotated(cases, user=user, order=filters.order)
 
 

@@ -392,8 +392,8 @@ class CaseAssignment(models.Model):
     assigned_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
     # The case's ``next_deadline_at`` while the assignment is active, kept with it by the same
-    # receivers (cases.receivers): "vence primero" in "mine" then walks the worker's own
-    # deadlines in order, however many cases she holds.
+    # receivers (cases.receivers): "vence primero" in "mine" then finds the worker's cases with
+    # a deadline among her assignments, under their own index, however many cases she holds.
     next_deadline_at = models.DateTimeField(
         _("próximo plazo del protocolo"), null=True, blank=True, editable=False
     )

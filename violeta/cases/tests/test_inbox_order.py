@@ -94,3 +94,56 @@ def test_due_first_by_id_never_leaves_out_cases_due_later_the_same_day(
     assert whole[0] == cases[-1]
     narrowed = inbox_cases(user=coordinacion, filters=filters, first=1)
     assert narrowed[0].pk == cases[-1]
+
+
+@pytest.mark.parametrize("seed", range(2))
+@pytest.mark.parametrize("status", [StatusFilter.OPEN, StatusFilter.CLOSED, StatusFilter.ALL])
+@pytest.mark.parametrize("with_tasks", [0.0, 0.3], ids=["no-tasks", "tasks"])
+def test_due_first_in_mine_through_her_assignments_gives_the_same_first_rows(
+    frozen, catalogs, enlace, coordinacion, atencion, seed, status, with_tasks
+):
+    """ "Mine" finds her cases with a deadline through her assignments, which keep their
+    cases' next deadlines (set here as the receivers set them); a case she is not assigned
+    to, or no longer, never comes in, whatever its deadline."""
+    from violeta.cases.models import CaseAssignment
+    from violeta.cases.selectors_inbox import Scope
+    from violeta.testing.factories import assign_to_affected
+
+    rng = random.Random(seed)  # noqa: S311 - test data, not secrets
+    now = timezone.now()
+    for index in range(24):
+        case = make_case(registered_by=enlace)
+        hours = None if rng.random() < 0.35 else rng.choice(range(-72, 97, 6))
+        due = None if hours is None else now + datetime.timedelta(hours=hours)
+        Case.objects.filter(pk=case.pk).update(
+            registered_at=now - datetime.timedelta(hours=rng.randint(1, 400)),
+            next_deadline_at=due,
+            status=rng.choice(["abierto", "abierto", "cerrado"]),
+        )
+        if index % 5 == 4:
+            continue  # not hers
+        assignment = assign_to_affected(case, by=coordinacion, worker=atencion)
+        ended = index % 7 == 6
+        CaseAssignment.objects.filter(pk=assignment.pk).update(
+            next_deadline_at=due, ended_at=now if ended else None
+        )
+        if rng.random() < with_tasks:
+            task_for(
+                case,
+                user=atencion,
+                due_on=timezone.localdate() + datetime.timedelta(days=rng.randint(-3, 6)),
+                done=rng.random() < 0.3,
+            )
+    filters = InboxFilters(scope=Scope.MINE, status=status, order=Order.DUE_FIRST)
+    whole = [case.pk for case in inbox_cases(user=atencion, filters=filters)]
+    mine = set(
+        CaseAssignment.objects.filter(user=atencion, ended_at__isnull=True).values_list(
+            "case_id", flat=True
+        )
+    )
+    assert set(whole) <= mine
+    assert len(whole) > 2
+    for first in range(1, len(whole) + 2):
+        narrowed = inbox_cases(user=atencion, filters=filters, first=first)
+        assert [case.pk for case in narrowed][:first] == whole[:first]
+        assert narrowed.count() >= min(first, len(whole))
