@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from typing import Any
 
 from django.utils import timezone
 
 from violeta.cases.models import AttentionSession, Case, Incident
-from violeta.catalogs.models import ViolenceModality, ViolenceType
+from violeta.catalogs.models import Dependencia, ViolenceModality, ViolenceType
 from violeta.detection.models import RiskAssessment
+from violeta.stats.models import RollupCell
 from violeta.testing.factories import consent_give, make_case
 
 
@@ -75,3 +77,31 @@ def risk_add(case: Case, *, user: Any, level: str) -> RiskAssessment:
         level=level,
         assessed_by=user,
     )
+
+
+MONTH = datetime.date(2026, 3, 1)
+
+
+def rollup(dimension: str) -> Counter[str]:
+    """The rollup's counts of one dimension, all months and dependencias together."""
+    counts: Counter[str] = Counter()
+    for value, n in RollupCell.objects.filter(dimension=dimension).values_list("value", "n"):
+        counts[value] += n
+    return +counts
+
+
+def register_through_intake(actor: Any, *, pick: int, code: str) -> Case:
+    from violeta.cases.models import ConsentPurpose
+    from violeta.cases.services import IncidentFacts, PartyFacts, case_register
+    from violeta.catalogs.models import ViolenceType
+
+    consent = (True, False, None)[pick % 3]
+    return case_register(
+        actor=actor,
+        dependencia=Dependencia.objects.get(pk=actor.dependencia_id),
+        account="Relato de prueba.",
+        affected=PartyFacts(display_name="Persona Afectada", age=10 + pick),
+        accused=[PartyFacts(display_name="Persona Señalada")],
+        incidents=[IncidentFacts(violence_types=list(ViolenceType.objects.filter(code=code)[:1]))],
+        consents={} if consent is None else {ConsentPurpose.ESTADISTICA: consent},
+    ).case
