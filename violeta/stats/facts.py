@@ -27,6 +27,7 @@ from violeta.cases.models import (
     PartyKind,
 )
 from violeta.cases.models.case import AgeRange
+from violeta.cases.signals import WrittenCase
 from violeta.detection.models import RiskAssessment
 from violeta.protocols.models import Deadline
 from violeta.referrals.models import Referral
@@ -130,23 +131,17 @@ class KnownCase:
     classification: frozenset[Cell]
 
 
-def known_case(
-    *,
-    case: Case,
-    parties: Iterable[CaseParty],
-    violence_types: Iterable[Any],
-    violence_modalities: Iterable[Any],
-    consents: Mapping[str, bool],
-) -> KnownCase:
+def known_case(written: WrittenCase) -> KnownCase:
     """A new case as its writer has it once all of it is written, the same values the
     database read gives: no risk assessment, attention session, referral or measure (rows of
     those kinds mark the case, which then is read instead: ``services.pending_mark``)."""
+    case = written.case
     affected = min(
-        (party for party in parties if party.kind == PartyKind.AFECTADA),
+        (party for party in written.parties if party.kind == PartyKind.AFECTADA),
         key=lambda party: (party.added_at, party.pk),
         default=None,
     )
-    consent = consents.get(str(ConsentPurpose.ESTADISTICA))
+    consent = written.consents.get(str(ConsentPurpose.ESTADISTICA))
     row: dict[str, Any] = {
         "id": case.pk,
         "registered_at": case.registered_at,
@@ -161,8 +156,8 @@ def known_case(
         row=row,
         classification=frozenset(
             [
-                *((Dimension.TYPE, str(kind.code)) for kind in violence_types),
-                *((Dimension.MODALITY, str(kind.code)) for kind in violence_modalities),
+                *((Dimension.TYPE, str(kind.code)) for kind in written.violence_types),
+                *((Dimension.MODALITY, str(kind.code)) for kind in written.violence_modalities),
             ]
         ),
     )

@@ -99,15 +99,7 @@ def _on_cases_writing(sender: Any, case_ids: list[UUID], **kwargs: Any) -> Any:
 
 
 def _on_case_rows_written(sender: Any, written: WrittenCase, **kwargs: Any) -> None:
-    new_case_known(
-        known_case(
-            case=written.case,
-            parties=written.parties,
-            violence_types=written.violence_types,
-            violence_modalities=written.violence_modalities,
-            consents=written.consents,
-        )
-    )
+    new_case_known(known_case(written))
 
 
 def _on_case_delete(sender: Any, instance: Case, **kwargs: Any) -> None:

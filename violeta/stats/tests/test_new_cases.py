@@ -125,16 +125,19 @@ def _new_case_in_block(worker: Any, write: Any) -> Case:
 
 
 def _known(case: Case, parties: Any, *, consent: bool) -> None:
+    from violeta.cases.signals import WrittenCase
     from violeta.stats.facts import known_case
     from violeta.stats.services import new_case_known
 
     new_case_known(
         known_case(
-            case=case,
-            parties=parties,
-            violence_types=[],
-            violence_modalities=[],
-            consents={"estadistica": consent},
+            WrittenCase(
+                case=case,
+                parties=parties,
+                violence_types=[],
+                violence_modalities=[],
+                consents={"estadistica": consent},
+            )
         )
     )
 
